@@ -1,0 +1,36 @@
+# ccp: make run (proxy + projector), make test (the whole suite). `make help` lists every target.
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+JAVA_HOME := $(shell $(ROOT)/bin/lib/find-jdk)
+export JAVA_HOME
+MVN := mvn -B -ntp
+NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 2; }
+
+.PHONY: help build run mitm proxy projector test summarize verify-routing bundle repo-map repo-map-md \
+        longrun-model-only tee-on tee-off bench bench-replay replay clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
+
+build: ## compile and package the runnable jars (no tests)
+	$(NEED_JDK)
+	$(MVN) -q -DskipTests package
+
+run: build ## start proxy and projector as two processes (Ctrl-C stops both)
+	@bin/ccp-run
+
+mitm: build ## the guide's name for run (honours MITM_PORT, ZAI_HEADER_MODE, MITM_FORCE_H1, OFFLOAD_PAUSED)
+	@bin/ccp-run
+
+proxy: build ## the proxy alone
+	@bin/ccp-proxy
+
+projector: build ## the projector alone
+	@bin/ccp-projector
+
+test: ## the whole test suite; writes results/TESTS.md
+	$(NEED_JDK)
+	@set -o pipefail; status=0; $(MVN) verify || status=$$?; scripts/tests-report.sh; exit $$status
+
+clean: ## remove build output
+	$(MVN) -q clean

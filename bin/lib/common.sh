@@ -1,0 +1,40 @@
+# Sourced by the launchers in bin/: finds the checkout, a JDK 21+, the JVM flags and the jars.
+CCP_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+export CCP_ROOT
+
+JAVA_HOME=$("$CCP_ROOT/bin/lib/find-jdk") || exit 2
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+
+# The Chronicle flags are kept in configs/jvm.options; JDK 24+ also needs configs/jvm24.options.
+ccp_jvm_args() {
+  local feature
+  feature=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+  JVM_ARGS=("@$CCP_ROOT/configs/jvm.options")
+  if [ "${feature%%.*}" -ge 24 ] 2>/dev/null; then JVM_ARGS+=("@$CCP_ROOT/configs/jvm24.options"); fi
+  JVM_ARGS+=("-Dccp.home=$CCP_ROOT" "-Djava.util.logging.config.file=$CCP_ROOT/configs/logging.properties")
+  if [ -n "${CCP_JAVA_OPTS:-}" ]; then
+    # shellcheck disable=SC2206
+    JVM_ARGS+=($CCP_JAVA_OPTS)
+  fi
+}
+
+# Builds the project once when the jar a launcher needs is missing.
+ccp_ensure_built() { # $1 = module
+  local jar="$CCP_ROOT/$1/target/ccp-$1.jar"
+  if [ ! -f "$jar" ]; then
+    echo "[ccp] building (first run): mvn package -DskipTests" >&2
+    (cd "$CCP_ROOT" && mvn -B -q -ntp -DskipTests package >&2) || {
+      echo "[ccp] the build failed; run 'make build' to see why" >&2
+      exit 2
+    }
+  fi
+  CCP_JAR=$jar
+}
+
+ccp_exec() { # $1 = module, rest = arguments
+  local module=$1; shift
+  ccp_ensure_built "$module"
+  ccp_jvm_args
+  exec "$JAVA" "${JVM_ARGS[@]}" -jar "$CCP_JAR" "$@"
+}

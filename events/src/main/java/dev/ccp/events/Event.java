@@ -1,0 +1,136 @@
+package dev.ccp.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+
+/**
+ * An immutable fact written to the event log. The proxy writes them; projectors and the CLI read them.
+ *
+ * <p>Every event carries the envelope fields: an event id, the request id where one applies
+ * ({@code null} otherwise), a UTC timestamp in microseconds since the epoch and the id of the
+ * proxy instance (or tool) that wrote it. The codec adds the {@code type} name and the schema
+ * version {@code v}; see {@code docs/EVENTS.md} for the JSON shape and the versioning rules.
+ *
+ * <p>No event ever holds a secret: credential handling is recorded as a header <em>mode</em>
+ * ({@code passthrough}, {@code x-api-key}, {@code authorization}), never a value.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Event.RequestReceived.class, name = "RequestReceived"),
+        @JsonSubTypes.Type(value = Event.RouteDecided.class, name = "RouteDecided"),
+        @JsonSubTypes.Type(value = Event.UpstreamAttempt.class, name = "UpstreamAttempt"),
+        @JsonSubTypes.Type(value = Event.ResponseCompleted.class, name = "ResponseCompleted"),
+        @JsonSubTypes.Type(value = Event.StreamPartial.class, name = "StreamPartial"),
+        @JsonSubTypes.Type(value = Event.BodySampled.class, name = "BodySampled"),
+        @JsonSubTypes.Type(value = Event.ConfigChanged.class, name = "ConfigChanged"),
+        @JsonSubTypes.Type(value = Event.ProxyStarted.class, name = "ProxyStarted"),
+        @JsonSubTypes.Type(value = Event.ProxyStopped.class, name = "ProxyStopped"),
+        @JsonSubTypes.Type(value = Event.ImportedSample.class, name = "ImportedSample"),
+})
+public sealed interface Event {
+
+    /** Event id, unique across the log. */
+    String id();
+
+    /** Request id, or {@code null} for events that belong to no request. */
+    String reqId();
+
+    /** When it happened: microseconds since the epoch, UTC, from the writer's injected clock. */
+    long tsUs();
+
+    /** The proxy instance (or the tool, for example {@code cli-import}) that wrote the event. */
+    String instance();
+
+    /** A request arrived. {@code model} and {@code stream} are null when the body did not say. */
+    record RequestReceived(String id, String reqId, long tsUs, String instance,
+                           String method, String path, String query,
+                           String model, Boolean stream, long bodyBytes,
+                           String clientAuth, String userAgent, String sessionId) implements Event {
+    }
+
+    /**
+     * Where the request goes and why. {@code decision} is one of {@link Decisions}; {@code lane} is the
+     * provider that serves it ({@code null} when rejected); {@code upstreamModel} differs from
+     * {@code model} only when a route rewrites the model name.
+     */
+    record RouteDecided(String id, String reqId, long tsUs, String instance,
+                        String decision, String lane, String provider,
+                        String model, String upstreamModel, String headerMode,
+                        String reason) implements Event {
+    }
+
+    /**
+     * One try against one provider. {@code status} is 0 when no response head arrived;
+     * {@code outcome} is {@code response}, {@code connect_error}, {@code timeout}, {@code retried}
+     * or {@code rerouted}.
+     */
+    record UpstreamAttempt(String id, String reqId, long tsUs, String instance,
+                           int attempt, String provider, String url, String http,
+                           int status, long durationUs, String outcome, String errorType) implements Event {
+    }
+
+    /**
+     * The request finished, whatever the way. {@code op} is {@code stream} or {@code nonstream};
+     * {@code outcome} is one of {@link Outcomes}; token counts are 0 when the provider did not say.
+     * {@code ttfbUs} is -1 when no byte reached the client.
+     */
+    record ResponseCompleted(String id, String reqId, long tsUs, String instance,
+                             int status, String op, long latencyUs, long ttfbUs,
+                             long inputTokens, long outputTokens,
+                             long cacheCreationInputTokens, long cacheReadInputTokens,
+                             String stopReason, String http, String outcome,
+                             long bytesRelayed, String errorType) implements Event {
+    }
+
+    /** What had been relayed when a stream ended abruptly, capped; {@code truncated} if the cap cut it. */
+    record StreamPartial(String id, String reqId, long tsUs, String instance,
+                         long bytesRelayed, boolean truncated, String data) implements Event {
+    }
+
+    /**
+     * A capped sample of a request or response body (body sampling, {@code make tee-on}), with
+     * credentials removed. {@code direction} is {@code request} or {@code response}.
+     */
+    record BodySampled(String id, String reqId, long tsUs, String instance,
+                       String direction, String contentType, long bytes,
+                       boolean truncated, String data) implements Event {
+    }
+
+    /**
+     * A configuration was loaded, reloaded, refused or flipped. {@code kind} names what
+     * ({@code providers}, {@code quotas}, {@code paused}, {@code model_override}, {@code license},
+     * {@code tee}); {@code detail} is a secret-free JSON text of the new state; {@code error} says why
+     * a refused change was refused.
+     */
+    record ConfigChanged(String id, String reqId, long tsUs, String instance,
+                         String kind, String source, boolean accepted,
+                         String detail, String error) implements Event {
+    }
+
+    /** A proxy instance came up. Requests of an earlier instance still open are now lost. */
+    record ProxyStarted(String id, String reqId, long tsUs, String instance,
+                        String version, String host, int port, long pid,
+                        List<String> warnings) implements Event {
+    }
+
+    /** A proxy instance stopped cleanly. */
+    record ProxyStopped(String id, String reqId, long tsUs, String instance,
+                        String reason) implements Event {
+    }
+
+    /**
+     * One finished request carried over from a usage.jsonl of an earlier version of this tool
+     * ({@code cc db import}). It stands for a whole request: projections treat it as one sample.
+     */
+    record ImportedSample(String id, String reqId, long tsUs, String instance,
+                          String source, long line,
+                          String model, String lane, String provider, String decision,
+                          String op, int status, String headerMode, String http,
+                          double latencyMs, double ttfbMs,
+                          long inputTokens, long outputTokens,
+                          long cacheCreationInputTokens, long cacheReadInputTokens,
+                          String stopReason, String outcome, int attempts) implements Event {
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ccp.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Events as JSON: {@code {"type":"RouteDecided","v":1,"id":…,"req_id":…,"ts_us":…,"instance":…,…}}.
+ *
+ * <p>{@code type} and {@code v} always come first, so a reader learns the schema version from the
+ * first two tokens and binds current-version events directly; older ones go through the
+ * {@link Upcasters} as a tree first. Unknown fields are ignored, so adding an optional field does
+ * not need a new version (see docs/EVENTS.md).
+ */
+public final class EventCodec {
+    /** The schema version this build writes. */
+    public static final int CURRENT_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+    private static final ObjectWriter WRITER = MAPPER.writerFor(Event.class);
+    private static final ObjectReader READER = MAPPER.readerFor(Event.class);
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final byte[] VERSION_FIELD = (",\"v\":" + CURRENT_VERSION).getBytes(StandardCharsets.US_ASCII);
+
+    private EventCodec() {
+    }
+
+    /** The mapper events are written with (snake_case, nulls left out). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] encode(Event event) {
+        try {
+            byte[] body = WRITER.writeValueAsBytes(event);
+            // Jackson writes the type id first: {"type":"X",... — splice the version in right after it.
+            int comma = indexOf(body, (byte) ',');
+            int end = comma < 0 ? body.length - 1 : comma;
+            byte[] out = new byte[body.length + VERSION_FIELD.length];
+            System.arraycopy(body, 0, out, 0, end);
+            System.arraycopy(VERSION_FIELD, 0, out, end, VERSION_FIELD.length);
+            System.arraycopy(body, end, out, end + VERSION_FIELD.length, body.length - end);
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String encodeToString(Event event) {
+        return new String(encode(event), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Decodes one document.
+     *
+     * @throws UnreadableEventException with a short reason when it is not a readable event
+     */
+    public static Event decode(byte[] json, int offset, int length) throws UnreadableEventException {
+        String type = null;
+        int version = -1;
+        try (JsonParser p = FACTORY.createParser(json, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new UnreadableEventException("not a JSON object");
+            }
+            for (int i = 0; i < 2 && p.nextToken() == JsonToken.FIELD_NAME; i++) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("type".equals(name) && value == JsonToken.VALUE_STRING) {
+                    type = p.getText();
+                } else if ("v".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+                    version = p.getIntValue();
+                } else {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new UnreadableEventException("broken JSON: " + firstLine(e.getMessage()));
+        }
+        try {
+            if (type != null && version == CURRENT_VERSION) {
+                return READER.readValue(json, offset, length);
+            }
+            ObjectNode tree = (ObjectNode) MAPPER.readTree(json, offset, length);
+            return fromTree(tree);
+        } catch (UnreadableEventException e) {
+            throw e;
+        } catch (com.fasterxml.jackson.databind.exc.InvalidTypeIdException e) {
+            throw new UnreadableEventException("unknown event type " + e.getTypeId());
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableEventException("cannot read event: " + firstLine(e.getMessage()));
+        }
+    }
+
+    public static Event decode(byte[] json) throws UnreadableEventException {
+        return decode(json, 0, json.length);
+    }
+
+    public static Event decode(String json) throws UnreadableEventException {
+        return decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Event fromTree(ObjectNode tree) throws UnreadableEventException, IOException {
+        if (!tree.path("type").isTextual()) {
+            throw new UnreadableEventException("no event type");
+        }
+        int version = tree.path("v").asInt(-1);
+        if (version < 1) {
+            throw new UnreadableEventException("no schema version");
+        }
+        if (version > CURRENT_VERSION) {
+            throw new UnreadableEventException("schema version " + version + " is newer than this build reads ("
+                    + CURRENT_VERSION + ")");
+        }
+        ObjectNode upcast = Upcasters.upcast(tree, version);
+        return MAPPER.treeToValue(upcast, Event.class);
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        boolean inString = false;
+        for (int i = 0; i < bytes.length; i++) {
+            byte c = bytes[i];
+            if (c == '"' && (i == 0 || bytes[i - 1] != '\\')) {
+                inString = !inString;
+            } else if (c == b && !inString) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

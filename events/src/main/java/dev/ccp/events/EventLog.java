@@ -1,0 +1,129 @@
+package dev.ccp.events;
+
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The event log: a Chronicle Queue of JSON events, one document per event, rolled daily.
+ *
+ * <p>One process writes (the proxy, or {@code cc db import}); any number of processes read. A
+ * reader opens the queue read-write too, because a named tailer keeps its position in the queue's
+ * metadata. Each event's queue index is its position: stable, increasing, usable as a checkpoint.
+ *
+ * <p>{@link #append} is synchronous and may block (for example while Chronicle recovers the write
+ * lock of a writer that was killed mid-write): callers on a latency path hand events to a writer
+ * thread instead of calling it directly.
+ */
+public final class EventLog implements AutoCloseable {
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private ExcerptAppender appender;
+
+    private EventLog(Path dir, SingleChronicleQueue queue) {
+        this.dir = dir;
+        this.queue = queue;
+    }
+
+    /** Opens (creating if needed) the queue in {@code dir}. */
+    public static EventLog open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the event log folder " + dir, e);
+        }
+        SingleChronicleQueue queue = ChronicleQueue.singleBuilder(dir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .build();
+        return new EventLog(dir, queue);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Appends one event and returns its queue index. Thread-safe; blocks while the write lock is held. */
+    public synchronized long append(Event event) {
+        return appendEncoded(EventCodec.encode(event));
+    }
+
+    /**
+     * Appends an already encoded document, as is. Used to write an event exactly as encoded
+     * elsewhere, and by tests to plant unreadable documents.
+     */
+    public synchronized long appendEncoded(byte[] json) {
+        if (appender == null) {
+            appender = queue.createAppender();
+            appender.singleThreadedCheckDisabled(true);
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(json);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /** A tailer from the first event, with no saved position: a replay. */
+    public EventTailer fromStart() {
+        return new EventTailer(queue.createTailer().toStart());
+    }
+
+    /** A tailer that continues after {@code index}; a negative index means from the first event. */
+    public EventTailer after(long index) {
+        EventTailer tailer = fromStart();
+        if (index >= 0) {
+            tailer.skipTo(index);
+        }
+        return tailer;
+    }
+
+    /**
+     * A named tailer: Chronicle stores its position in the queue's metadata as it reads, so a new
+     * tailer of the same name (in this or another process) resumes after the last event read.
+     */
+    public EventTailer named(String checkpointName) {
+        return new EventTailer(queue.createTailer(checkpointName));
+    }
+
+    /** Index of the last event, or -1 when the log is empty. */
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last == Long.MAX_VALUE || last < 0 ? -1 : last;
+    }
+
+    /** Index of the first event, or -1 when the log is empty. */
+    public long firstIndex() {
+        long first = queue.firstIndex();
+        return first == Long.MAX_VALUE || first < 0 ? -1 : first;
+    }
+
+    /** How many events come after {@code index} (all of them for a negative index). */
+    public long countAfter(long index) {
+        long last = lastIndex();
+        if (last < 0) {
+            return 0;
+        }
+        if (index < 0) {
+            return queue.countExcerpts(firstIndex(), last) + 1;
+        }
+        if (index >= last) {
+            return 0;
+        }
+        return Math.max(0, queue.countExcerpts(index, last));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (appender != null) {
+            appender.close();
+            appender = null;
+        }
+        queue.close();
+    }
+}
