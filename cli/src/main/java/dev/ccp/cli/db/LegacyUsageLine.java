@@ -63,12 +63,12 @@ final class LegacyUsageLine {
         redacted = 0;
         JsonNode usage = n.path("usage");
         long tsUs = timestamp(n);
-        String reqId = string(n, "req_id", "request_id", "id");
+        String reqId = string(n, "req_id", "request_id");
         if (reqId == null) {
             reqId = "imp_" + digest(source + ":" + lineNumber);
         }
-        int status = (int) number(n, 0, "status", "status_code", "http_status", "code");
-        String outcome = lower(string(n, "outcome", "result"));
+        int status = (int) number(n, 0, "status", "status_code", "http_status");
+        String outcome = lower(string(n, "outcome"));
         if (outcome == null && status > 0) {
             outcome = status < 400 ? "ok" : "upstream_error";
         }
@@ -76,21 +76,22 @@ final class LegacyUsageLine {
                 Ids.eventId(tsUs), reqId, tsUs, INSTANCE, source, lineNumber,
                 string(n, "model", "request_model", "model_name"),
                 lane(string(n, "lane", "route")),
-                lower(string(n, "provider", "upstream", "target")),
-                lower(string(n, "decision", "route_decision", "reason")),
+                lower(string(n, "provider", "upstream")),
+                lower(string(n, "decision", "route_decision")),
                 op(n),
                 status,
                 headerMode(string(n, "header_mode", "auth_mode", "zai_header_mode")),
                 http(string(n, "http", "http_version", "proto", "protocol")),
-                decimal(n, "latency_ms", "duration_ms", "elapsed_ms", "latency"),
-                decimal(n, "ttfb_ms", "first_byte_ms", "time_to_first_byte_ms"),
+                decimal(n, 0, "latency_ms", "duration_ms", "elapsed_ms"),
+                // -1 = not known, as ResponseCompleted's ttfb_us: a 0 would read as an instant first byte.
+                decimal(n, -1, "ttfb_ms", "first_byte_ms", "time_to_first_byte_ms"),
                 tokens(n, usage, "input_tokens", "tokens_in", "prompt_tokens"),
                 tokens(n, usage, "output_tokens", "tokens_out", "completion_tokens"),
                 tokens(n, usage, "cache_creation_input_tokens"),
                 tokens(n, usage, "cache_read_input_tokens"),
                 string(n, "stop_reason"),
                 outcome,
-                (int) number(n, 1, "attempts", "tries"));
+                (int) number(n, 1, "attempts"));
         return new Result(sample, redacted);
     }
 
@@ -192,7 +193,7 @@ final class LegacyUsageLine {
         return fallback;
     }
 
-    private static double decimal(JsonNode n, String... fields) throws Unreadable {
+    private static double decimal(JsonNode n, double fallback, String... fields) throws Unreadable {
         for (String f : fields) {
             JsonNode v = n.get(f);
             if (v == null || v.isNull()) {
@@ -211,7 +212,7 @@ final class LegacyUsageLine {
                 throw new Unreadable(f + " '" + v.asText() + "' is not a number");
             }
         }
-        return 0;
+        return fallback;
     }
 
     /** Top-level field first, then the same names inside an Anthropic-style {@code usage} object. */

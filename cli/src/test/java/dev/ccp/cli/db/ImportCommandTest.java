@@ -104,6 +104,7 @@ class ImportCommandTest {
         assertEquals(200, mitm.status());
         assertEquals("h1", mitm.http());
         assertEquals(1500.0, mitm.latencyMs());
+        assertEquals(-1.0, mitm.ttfbMs(), "not known, not an instant first byte");
         assertEquals(200, mitm.inputTokens());
         assertEquals(80, mitm.outputTokens());
         assertEquals(0, mitm.cacheCreationInputTokens());
