@@ -28,7 +28,7 @@ final class LegacyUsageLine {
     static final String INSTANCE = "cli-import";
     /** {@code sk-…} keys (Anthropic's {@code sk-ant-…} among them), Bearer values, JWT-like tokens. */
     private static final Pattern KEY_SHAPED = Pattern.compile(
-            "(?i)(sk-[a-z0-9_-]{8,}|bearer\\s+\\S+|ey[a-z0-9_-]{10,}\\.[a-z0-9_-]{10,}|[a-f0-9]{32}\\.[a-z0-9]{8,})");
+            "(?i)\\b(sk-[a-z0-9_-]{8,}|bearer\\s+\\S+|ey[a-z0-9_-]{10,}\\.[a-z0-9_-]{10,}|[a-f0-9]{32}\\.[a-z0-9]{8,})");
 
     /** Why a line cannot be imported. */
     static final class Unreadable extends Exception {

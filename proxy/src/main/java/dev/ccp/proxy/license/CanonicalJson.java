@@ -26,8 +26,7 @@ final class CanonicalJson {
     private static void write(JsonNode node, StringBuilder out) {
         switch (node.getNodeType()) {
             case OBJECT -> {
-                List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-                node.fields().forEachRemaining(fields::add);
+                List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
                 fields.sort(Map.Entry.comparingByKey());
                 out.append('{');
                 for (int i = 0; i < fields.size(); i++) {

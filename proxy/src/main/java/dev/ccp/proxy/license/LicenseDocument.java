@@ -79,7 +79,8 @@ public final class LicenseDocument {
         try {
             doc = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidLicenseException("is not JSON (line " + e.getLocation().getLineNr() + ")");
+            throw new InvalidLicenseException("is not JSON"
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }
         if (doc == null || !doc.isObject()) {
             throw new InvalidLicenseException("is not a JSON object");
