@@ -1,12 +1,11 @@
 package dev.ccp.cli;
 
-/** Placeholder until the cli lands. */
+/** {@code bin/cc} and {@code bin/ccp}: runs one command against this machine's environment and exits with its status. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("ccp cli: not built yet");
-        System.exit(2);
+        System.exit(Cli.run(CliContext.system(), args));
     }
 }

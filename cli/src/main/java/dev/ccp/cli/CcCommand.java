@@ -1,0 +1,41 @@
+package dev.ccp.cli;
+
+import dev.ccp.cli.client.EnvCommand;
+import dev.ccp.cli.client.ModelCommand;
+import dev.ccp.cli.db.DbCommand;
+import dev.ccp.cli.license.LicenseCommand;
+import dev.ccp.cli.partials.PartialsCommand;
+import dev.ccp.cli.support.GroupCommand;
+import picocli.CommandLine.Command;
+
+/**
+ * The top command. To add a command: write a class extending {@link dev.ccp.cli.support.CcSubcommand}
+ * (or {@link GroupCommand} for one with subcommands) and list it here; see docs/CLI.md.
+ */
+@Command(name = "cc",
+        mixinStandardHelpOptions = true,
+        versionProvider = CcCommand.Version.class,
+        description = "ccp's operator CLI: point Claude Code at the proxy, inspect what it recorded, manage the license.",
+        footer = {"", "Exit status: 0 ok, 1 a check failed, 2 usage or I/O error (one line on stderr).",
+                "bin/cc and bin/ccp are the same program; 'cc completion' prints a bash/zsh completion script."},
+        subcommands = {
+                EnvCommand.class,
+                ModelCommand.class,
+                PartialsCommand.class,
+                DbCommand.class,
+                LicenseCommand.class,
+                CompletionCommand.class,
+        })
+public final class CcCommand extends GroupCommand {
+    public CcCommand(CliContext ctx) {
+        super(ctx);
+    }
+
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[]{"ccp " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

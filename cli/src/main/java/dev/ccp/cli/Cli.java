@@ -1,0 +1,45 @@
+package dev.ccp.cli;
+
+import dev.ccp.cli.support.ContextFactory;
+import dev.ccp.cli.support.ErrorHandlers;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds the {@code cc} command line. {@link Main} runs it against the real machine; tests run it
+ * in-process with their own {@link CliContext} and writers and read the exit status it returns.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    /** Runs one command line on stdout/stderr and returns its exit status (see {@link dev.ccp.cli.support.ExitCodes}). */
+    public static int run(CliContext ctx, String... args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        return run(ctx, out, err, args);
+    }
+
+    public static int run(CliContext ctx, PrintWriter out, PrintWriter err, String... args) {
+        try {
+            return commandLine(ctx, out, err).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The whole command tree, its exception handlers and writers wired; commands get {@code ctx} through the factory. */
+    public static CommandLine commandLine(CliContext ctx, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(CcCommand.class, new ContextFactory(ctx));
+        ErrorHandlers handlers = new ErrorHandlers(ctx.debug());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(handlers);
+        cl.setParameterExceptionHandler(handlers);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+}

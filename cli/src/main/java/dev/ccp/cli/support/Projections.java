@@ -1,0 +1,43 @@
+package dev.ccp.cli.support;
+
+import dev.ccp.events.CcpPaths;
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Access to what the projector builds, for the commands that read it. When a projection does not
+ * exist yet, the command stops with the one line the operator needs rather than an empty answer.
+ */
+public final class Projections {
+    private Projections() {
+    }
+
+    /** The projection file, or a {@link CommandFailure} saying none exists yet under its folder. */
+    public static Path require(Path projection) {
+        if (!Files.isRegularFile(projection)) {
+            throw CommandFailure.of("no projections yet under " + projection.getParent()
+                    + ": start the projector (bin/ccp-projector, or make run)");
+        }
+        return projection;
+    }
+
+    /**
+     * The SQLite projection opened read-only: a command never changes a projection, and a read-only
+     * connection cannot take the projector's write lock.
+     */
+    public static Connection openDbReadOnly(CcpPaths paths) {
+        Path db = require(paths.dbPath());
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(5_000);
+        try {
+            return config.createConnection("jdbc:sqlite:" + db);
+        } catch (SQLException e) {
+            throw CommandFailure.of("cannot open " + db + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ccp.cli.client;
+
+import dev.ccp.cli.CcRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class EnvCommandTest {
+    @TempDir
+    Path root;
+
+    private CcRunner cc() {
+        return new CcRunner(root, InstantSource.system());
+    }
+
+    @Test
+    void printsExportsAndUnsetsForEvalOnTheDefaultPort() {
+        CcRunner.Result r = cc().run("env");
+
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("""
+                export ANTHROPIC_BASE_URL=http://127.0.0.1:8082
+                export CLAUDE_CODE_SUBAGENT_MODEL=haiku
+                unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NODE_EXTRA_CA_CERTS ANTHROPIC_AUTH_TOKEN
+                """, r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void portComesFromTheArgumentThenCcpPortThenMitmPort() {
+        assertEquals("export ANTHROPIC_BASE_URL=http://127.0.0.1:9100",
+                cc().env("MITM_PORT", "9100").run("env").out().lines().findFirst().orElseThrow());
+        assertEquals("export ANTHROPIC_BASE_URL=http://127.0.0.1:9200",
+                cc().env("MITM_PORT", "9100").env("CCP_PORT", "9200").run("env").out().lines().findFirst().orElseThrow());
+        assertEquals("export ANTHROPIC_BASE_URL=http://127.0.0.1:9300",
+                cc().env("CCP_PORT", "9200").run("env", "9300").out().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void badPortIsOneLineAndExitTwo() {
+        CcRunner.Result outOfRange = cc().run("env", "70000");
+        assertEquals(2, outOfRange.exit());
+        assertEquals(List.of("cc env: PORT 70000 is not a port number (1-65535)"), outOfRange.errLines());
+        assertEquals("", outOfRange.out());
+
+        CcRunner.Result badVariable = cc().env("MITM_PORT", "eighty").run("env");
+        assertEquals(2, badVariable.exit());
+        assertEquals(List.of("cc env: MITM_PORT=eighty is not a port number (1-65535)"), badVariable.errLines());
+    }
+
+    @Test
+    void jsonListsTheSameVariables() {
+        CcRunner.Result r = cc().run("env", "9999", "--json");
+
+        assertEquals(0, r.exit());
+        assertEquals("{\"port\":9999,\"export\":{\"ANTHROPIC_BASE_URL\":\"http://127.0.0.1:9999\","
+                + "\"CLAUDE_CODE_SUBAGENT_MODEL\":\"haiku\"},\"unset\":[\"HTTPS_PROXY\",\"https_proxy\",\"HTTP_PROXY\","
+                + "\"http_proxy\",\"NODE_EXTRA_CA_CERTS\",\"ANTHROPIC_AUTH_TOKEN\"]}\n", r.out());
+    }
+}
