@@ -46,7 +46,7 @@ public final class CatalogLoader {
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String where = loc == null ? "" : ":" + loc.getLineNr();
-            throw new CatalogException(source + where + ": not valid YAML (" + e.getOriginalMessage() + ")");
+            throw new CatalogException(source + where + ": not valid YAML (" + oneLine(e.getOriginalMessage()) + ")");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new CatalogException(source + ": the catalog is empty");
@@ -138,6 +138,16 @@ public final class CatalogLoader {
             case "authorization", "bearer" -> HeaderModes.AUTHORIZATION;
             default -> null;
         };
+    }
+
+    /** SnakeYAML's messages span lines with a code excerpt; keep the sentences. */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        return String.join("; ", message.lines()
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("^"))
+                .toList());
     }
 
     private static String text(JsonNode node, String field) {
