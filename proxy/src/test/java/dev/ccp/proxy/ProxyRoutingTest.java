@@ -74,6 +74,9 @@ class ProxyRoutingTest {
                     base_url: http://127.0.0.1:%d/api
                     auth_env: ZAI_API_KEY
                 routes:
+                  - match: rewrite-me
+                    provider: zai
+                    upstream_model: glm-4.5-air
                   - match: unreachable
                     provider: deadend
                   - match: haiku
@@ -228,6 +231,19 @@ class ProxyRoutingTest {
         assertEquals("99", res.headers().firstValue("anthropic-ratelimit-requests-remaining").orElseThrow());
         assertEquals("req_fake_anthropic", res.headers().firstValue("request-id").orElseThrow());
         assertEquals("beta=true", one(eventsFor(model), Event.RequestReceived.class).query());
+    }
+
+    @Test
+    void aRouteWithUpstreamModelRewritesOnlyTheModelString() throws Exception {
+        String model = "claude-rewrite-me";
+        String body = "{ \"max_tokens\" : 5,\n  \"model\":\"" + model + "\", \"metadata\": {\"model\": \"keep\"} }";
+        HttpResponse<String> res = post("/v1/messages", body);
+        assertEquals(200, res.statusCode());
+        FakeProvider.Seen s = seenWithModel(zai, "glm-4.5-air").getFirst();
+        assertEquals(body.replace(model, "glm-4.5-air"), new String(s.body(), StandardCharsets.UTF_8));
+        Event.RouteDecided d = one(eventsFor(model), Event.RouteDecided.class);
+        assertEquals(model, d.model());
+        assertEquals("glm-4.5-air", d.upstreamModel());
     }
 
     @Test
