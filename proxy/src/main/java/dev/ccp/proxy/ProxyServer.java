@@ -90,6 +90,8 @@ public final class ProxyServer implements AutoCloseable {
                     .host(config.host())
                     .port(config.port())
                     .maxPayloadSize(-1)
+                    // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
+                    .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
                     .routing(r -> routing(r, ctx))
                     .build()

@@ -267,6 +267,15 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void headRequestsPassThroughWithoutABody() throws Exception {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(base + "/api/hello"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, res.statusCode());
+        assertEquals("", res.body());
+        assertTrue(anthropic.seen().stream().anyMatch(x -> x.method().equals("HEAD") && x.path().equals("/api/hello")));
+    }
+
+    @Test
     void upstream500IsRelayedUnmodified() throws Exception {
         String model = "claude-sonnet-error500";
         HttpResponse<String> res = post("/v1/messages", "{\"model\":\"" + model + "\",\"max_tokens\":5}");

@@ -19,6 +19,9 @@ import java.util.function.ToDoubleFunction;
 public final class ProxyMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger inflight = new AtomicInteger();
+    // Meters are looked up per request: cache them by their tags rather than rebuild each time.
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         Gauge.builder("ccp.inflight.requests", inflight, AtomicInteger::get)
@@ -49,24 +52,25 @@ public final class ProxyMetrics {
      */
     public void requestFinished(String lane, String op, int status, long durationNanos, long ttfbNanos) {
         inflight.decrementAndGet();
-        Counter.builder("ccp.requests").tags("lane", lane, "op", op, "status", Integer.toString(status))
-                .description("requests served").register(registry).increment();
-        Timer.builder("ccp.request.duration").tags("lane", lane, "op", op)
+        counters.computeIfAbsent("r " + lane + " " + op + " " + status, k -> Counter.builder("ccp.requests")
+                .tags("lane", lane, "op", op, "status", Integer.toString(status))
+                .description("requests served").register(registry)).increment();
+        timers.computeIfAbsent("d " + lane + " " + op, k -> Timer.builder("ccp.request.duration").tags("lane", lane, "op", op)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry).record(Duration.ofNanos(durationNanos));
+                .register(registry)).record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (ttfbNanos >= 0) {
-            Timer.builder("ccp.time.to.first.byte").tags("lane", lane, "op", op)
+            timers.computeIfAbsent("t " + lane + " " + op, k -> Timer.builder("ccp.time.to.first.byte").tags("lane", lane, "op", op)
                     .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofMinutes(5))
-                    .register(registry).record(Duration.ofNanos(ttfbNanos));
+                    .register(registry)).record(ttfbNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
     public void tokens(String lane, String kind, long count) {
         if (count > 0) {
-            Counter.builder("ccp.tokens").tags("lane", lane, "kind", kind)
-                    .description("tokens reported by providers").register(registry).increment(count);
+            counters.computeIfAbsent("k " + lane + " " + kind, k -> Counter.builder("ccp.tokens").tags("lane", lane, "kind", kind)
+                    .description("tokens reported by providers").register(registry)).increment(count);
         }
     }
 

@@ -59,6 +59,7 @@ public final class FakeProvider implements AutoCloseable {
         this.prefix = prefix;
         this.zaiFlavour = zaiFlavour;
         this.server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .connectionOptions(so -> so.tcpNoDelay(true))
                 .routing(r -> r.any(this::handle)).build().start();
     }
 
