@@ -39,7 +39,8 @@ public final class FakeProvider implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A request as the fake saw it. Header names are lower case. */
-    public record Seen(String method, String path, String query, Map<String, List<String>> headers, byte[] body) {
+    public record Seen(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
+                       String protocolVersion) {
         public String header(String name) {
             List<String> v = headers.get(name);
             return v == null || v.isEmpty() ? null : v.getFirst();
@@ -55,16 +56,27 @@ public final class FakeProvider implements AutoCloseable {
     private final AtomicInteger closedByPeer = new AtomicInteger();
 
     public FakeProvider(String name, String prefix, boolean zaiFlavour) {
+        this(name, prefix, zaiFlavour, null);
+    }
+
+    /** @param tls when set, the fake serves HTTPS and offers HTTP/2 through ALPN */
+    public FakeProvider(String name, String prefix, boolean zaiFlavour, javax.net.ssl.SSLContext tls) {
         this.name = name;
         this.prefix = prefix;
         this.zaiFlavour = zaiFlavour;
-        this.server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
-                .connectionOptions(so -> so.tcpNoDelay(true))
-                .routing(r -> r.any(this::handle)).build().start();
+        var builder = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .connectionOptions(so -> so.tcpNoDelay(true));
+        if (tls != null) {
+            builder.tls(t -> t.sslContext(tls));
+        }
+        this.server = builder.routing(r -> r.any(this::handle)).build().start();
+        this.scheme = tls == null ? "http" : "https";
     }
 
+    private final String scheme;
+
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.port() + prefix;
+        return scheme + "://localhost:" + server.port() + prefix;
     }
 
     public List<Seen> seen() {
@@ -83,7 +95,8 @@ public final class FakeProvider implements AutoCloseable {
             headers.put(h.name().toLowerCase(Locale.ROOT), h.allValues());
         }
         String path = req.path().rawPath();
-        seen.add(new Seen(req.prologue().method().text(), path, req.query().rawValue(), headers, body));
+        seen.add(new Seen(req.prologue().method().text(), path, req.query().rawValue(), headers, body,
+                req.prologue().protocolVersion()));
         res.header("request-id", "req_fake_" + name);
         res.header("anthropic-ratelimit-requests-remaining", "99");
         if (!path.startsWith(prefix + "/v1/messages")) {
