@@ -52,7 +52,8 @@ public final class ProxyBench {
 
     /** Pause between SSE events in the paced stream mode, as a provider generating tokens would. */
     private static int gapMillis;
-    private static final List<String> MODES = List.of("stream", "stream-burst", "nonstream");
+    private static final List<String> MODES = System.getenv("BENCH_MODES") != null
+            ? List.of(System.getenv("BENCH_MODES").split(",")) : List.of("stream", "stream-burst", "nonstream");
 
     private ProxyBench() {
     }
