@@ -72,6 +72,7 @@ public final class ProxyServer implements AutoCloseable {
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
         Catalog catalog = config.loadCatalog();
+        checkPortFree(config.host(), config.port());
         String instance = Ids.instanceId();
         var env = config.env();
         RoutingPolicy policy = RoutingPolicy.standard(() -> catalog, config::paused, env::get).build();
@@ -101,6 +102,11 @@ public final class ProxyServer implements AutoCloseable {
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + rootMessage(e) + ")", e);
+        }
+        if (!server.isRunning() || server.port() < 0) {
+            writer.close(Duration.ofSeconds(5));
+            log.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
         }
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
@@ -142,6 +148,20 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         stop("closed");
+    }
+
+    /** Says "port in use" in one line before Helidon would log a stack trace about it. */
+    private static void checkPortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "; set --port, CCP_PORT or MITM_PORT to another port)");
+        }
     }
 
     private static String rootMessage(Throwable t) {

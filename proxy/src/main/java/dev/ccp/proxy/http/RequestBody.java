@@ -85,7 +85,8 @@ final class RequestBody {
                 return;
             }
         } catch (IOException e) {
-            problem = "the request body is not valid JSON: " + firstLine(e.getMessage());
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            problem = "the request body is not valid JSON: " + firstLine(why).replaceAll("\\s*\\(start marker at.*$", "");
             return;
         }
         if (model == null) {
