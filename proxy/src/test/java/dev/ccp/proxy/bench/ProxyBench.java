@@ -109,7 +109,8 @@ public final class ProxyBench {
         proxy.stop("bench");
         fake.stop();
 
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
         ObjectNode out = json.createObjectNode();
         out.put("generated_at", Instant.now().toString());
         out.put("cores", Runtime.getRuntime().availableProcessors());
