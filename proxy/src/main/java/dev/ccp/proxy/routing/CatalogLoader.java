@@ -114,6 +114,10 @@ public final class CatalogLoader {
         }
         String auth = text(node, "auth");
         String authEnv = text(node, "auth_env");
+        if (auth != null && !auth.equals("passthrough") && authEnv == null) {
+            throw new CatalogException(source + ": provider " + name + " has auth: " + auth
+                    + " (expected passthrough, or auth_env naming the key's variable)");
+        }
         if ("passthrough".equals(auth) || authEnv == null) {
             if (authEnv != null) {
                 throw new CatalogException(source + ": provider " + name + " has both auth: passthrough and auth_env");

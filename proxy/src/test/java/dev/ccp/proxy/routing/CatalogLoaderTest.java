@@ -62,6 +62,15 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void aKeyedProviderWithoutItsVariableIsRefusedRatherThanPassingClientCredentials() {
+        CatalogException e = assertThrows(CatalogException.class, () -> CatalogLoader.parse("""
+                providers:
+                  zai: { base_url: https://api.z.ai/api/anthropic, auth: env }
+                """, "my.yaml"));
+        assertTrue(e.getMessage().startsWith("my.yaml: provider zai has auth: env"), e.getMessage());
+    }
+
+    @Test
     void brokenYamlIsRefusedWithItsLine() {
         CatalogException e = assertThrows(CatalogException.class, () -> CatalogLoader.parse("""
                 providers:
