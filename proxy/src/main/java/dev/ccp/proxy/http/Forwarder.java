@@ -42,6 +42,7 @@ final class Forwarder {
     private static final int ERROR_PEEK = 1024 * 1024;
     private static final byte[] NONE = new byte[0];
     private static final int SMALL_BODY = 256 * 1024;
+    private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
 
     private final ProxyContext ctx;
 
@@ -54,6 +55,15 @@ final class Forwarder {
         ctx.metrics().requestStarted();
         try {
             x.run();
+        } catch (RuntimeException e) {
+            // A bug of ours must still end as an Anthropic-shaped answer and a ResponseCompleted.
+            LOG.log(System.Logger.Level.WARNING, "request " + x.reqId + " failed inside the proxy", e);
+            x.outcome = Outcomes.PROXY_ERROR;
+            x.errorType = ApiErrors.API_ERROR;
+            if (!res.isSent()) {
+                x.status = 500;
+                x.sendSafely(500, ApiErrors.API_ERROR, "the proxy failed (" + e.getClass().getSimpleName() + "); see its log");
+            }
         } finally {
             x.finish();
         }
