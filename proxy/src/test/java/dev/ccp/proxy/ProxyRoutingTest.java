@@ -223,6 +223,28 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void eachEventReachesTheClientWhileTheProviderIsStillWorking() throws Exception {
+        String model = "claude-sonnet-gated";
+        HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":true}"))
+                .header("x-api-key", CLIENT_KEY).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = res.body()) {
+            StringBuilder first = new StringBuilder();
+            while (!first.toString().endsWith("\n\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "stream ended early: " + first);
+                first.append((char) b);
+            }
+            // The provider is still held at its gate: this event was flushed on its own.
+            assertTrue(first.toString().startsWith("event: message_start\n"), first.toString());
+            anthropic.openGate();
+            String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(rest.contains("event: ping") && rest.endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), rest);
+            assertFalse(rest.contains("event: error"), "the first event came before the 1 s idle timeout could fire");
+        }
+    }
+
+    @Test
     void queryStringIsKeptAndRateLimitHeadersComeBack() throws Exception {
         String model = "claude-opus-query-test";
         HttpResponse<String> res = post("/v1/messages?beta=true", "{\"model\":\"" + model + "\",\"max_tokens\":5}");

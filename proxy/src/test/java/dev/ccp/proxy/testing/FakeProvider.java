@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code error500}: a 500 with an Anthropic error body</li>
  *   <li>{@code hang-head}: never answers (until the test ends)</li>
  *   <li>{@code hang-mid}: streams message_start, then goes silent</li>
+ *   <li>{@code gated}: streams message_start, then waits for {@link #openGate()}</li>
  *   <li>{@code endless}: streams content deltas until the connection is closed</li>
  *   <li>{@code big-N}: streams about N MiB of content deltas generated on the fly</li>
  * </ul>
@@ -53,6 +54,7 @@ public final class FakeProvider implements AutoCloseable {
     private final WebServer server;
     private final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private volatile CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger closedByPeer = new AtomicInteger();
 
     public FakeProvider(String name, String prefix, boolean zaiFlavour) {
@@ -132,6 +134,9 @@ public final class FakeProvider implements AutoCloseable {
         OutputStream os = res.outputStream();
         try {
             event(os, "message_start", messageStart(model));
+            if (model.contains("gated")) {
+                gate.await(30, TimeUnit.SECONDS);
+            }
             if (model.contains("hang-mid")) {
                 awaitRelease();
                 return;
@@ -155,9 +160,16 @@ public final class FakeProvider implements AutoCloseable {
             event(os, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":15}}");
             event(os, "message_stop", "{\"type\":\"message_stop\"}");
             os.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException | IOException e) {
             closedByPeer.incrementAndGet();
         }
+    }
+
+    /** Lets a {@code gated} stream go on past its message_start. */
+    public void openGate() {
+        gate.countDown();
     }
 
     private void awaitRelease() {
