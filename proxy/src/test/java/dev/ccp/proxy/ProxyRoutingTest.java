@@ -269,6 +269,17 @@ class ProxyRoutingTest {
     }
 
     @Test
+    void upstreamConnectionsAreReusedAcrossRequests() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, post("/v1/messages", "{\"model\":\"claude-opus-reuse-" + i + "\",\"max_tokens\":5}").statusCode());
+            assertEquals(200, post("/v1/messages", "{\"model\":\"claude-opus-reuse-s" + i + "\",\"stream\":true}").statusCode());
+        }
+        long connections = anthropic.seen().stream().filter(x -> new String(x.body(), StandardCharsets.UTF_8).contains("reuse-"))
+                .map(FakeProvider.Seen::peer).distinct().count();
+        assertTrue(connections < 10, "10 requests over " + connections + " connections: a fully read answer returns its connection to the pool");
+    }
+
+    @Test
     void countTokensIsRoutedByModelToo() throws Exception {
         String model = "claude-haiku-count-test";
         HttpResponse<String> res = post("/v1/messages/count_tokens", "{\"model\":\"" + model + "\"}");

@@ -300,7 +300,9 @@ final class Forwarder {
         private void relaySmall(UpstreamResponse r, byte[] prefix, int length, boolean json) {
             byte[] bytes;
             try {
-                bytes = prefix.length >= length ? prefix : concat(prefix, r.body().readNBytes(length - prefix.length));
+                // Read to the end of the entity (not just `length` bytes): only a body read to its end
+                // lets the client return the connection to the pool instead of closing it.
+                bytes = concat(prefix, r.body().readAllBytes());
             } catch (IOException | RuntimeException e) {
                 r.close();
                 boolean timedOut = isTimeout(e);

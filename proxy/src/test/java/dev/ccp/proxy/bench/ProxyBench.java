@@ -67,7 +67,7 @@ public final class ProxyBench {
 
     public static void main(String[] args) throws Exception {
         int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 64;
-        int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         gapMillis = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         WebServer fake = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
                 .connectionOptions(so -> so.tcpNoDelay(true))
@@ -93,17 +93,24 @@ public final class ProxyBench {
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests, %d cores, %s%n",
-                concurrency, perClient, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests x %d alternating rounds per path and mode, %d cores, %s%n",
+                concurrency, perClient, ROUNDS, Runtime.getRuntime().availableProcessors(), Runtime.version());
         // Warm-up: JIT, connection pools, the event log's first file.
         for (String mode : MODES) {
-            run(client, direct, "direct", mode, concurrency, Math.max(10, perClient / 3));
-            run(client, viaProxy, "proxy", mode, concurrency, Math.max(10, perClient / 3));
+            run(client, direct, mode, concurrency, Math.max(10, perClient / 3));
+            run(client, viaProxy, mode, concurrency, Math.max(10, perClient / 3));
         }
         List<Stats> all = new ArrayList<>();
         for (String mode : MODES) {
-            all.add(run(client, direct, "direct", mode, concurrency, perClient));
-            all.add(run(client, viaProxy, "proxy", mode, concurrency, perClient));
+            // Alternate the two paths in rounds so that a noisy neighbour hits both alike.
+            List<Raw> directRounds = new ArrayList<>();
+            List<Raw> proxyRounds = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                directRounds.add(run(client, direct, mode, concurrency, perClient));
+                proxyRounds.add(run(client, viaProxy, mode, concurrency, perClient));
+            }
+            all.add(merge("direct", mode, concurrency, directRounds));
+            all.add(merge("proxy", mode, concurrency, proxyRounds));
         }
         System.out.println("upstream connections opened (direct + proxy): " + PEERS.size());
         proxy.stop("bench");
@@ -117,7 +124,8 @@ public final class ProxyBench {
         out.put("java", Runtime.version().toString());
         out.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         out.put("concurrency", concurrency);
-        out.put("requests_per_client", perClient);
+        out.put("requests_per_client_per_round", perClient);
+        out.put("rounds", ROUNDS);
         out.put("stream_event_gap_ms", gapMillis);
         out.set("runs", json.valueToTree(all));
         ObjectNode added = out.putObject("added_latency_ms");
@@ -149,7 +157,22 @@ public final class ProxyBench {
         System.exit(0);
     }
 
-    private static Stats run(HttpClient client, String url, String path, String mode, int concurrency, int perClient)
+    private static final int ROUNDS = 3;
+
+    /** One round's samples. */
+    record Raw(long[] ttfb, long[] total, double seconds, int errors) {
+    }
+
+    private static Stats merge(String path, String mode, int concurrency, List<Raw> rounds) {
+        long[] ttfb = rounds.stream().flatMapToLong(r -> Arrays.stream(r.ttfb())).toArray();
+        long[] total = rounds.stream().flatMapToLong(r -> Arrays.stream(r.total())).toArray();
+        double seconds = rounds.stream().mapToDouble(Raw::seconds).sum();
+        int errors = rounds.stream().mapToInt(Raw::errors).sum();
+        return new Stats(path, mode, concurrency, ttfb.length, seconds, ttfb.length / seconds, pct(ttfb, 50), pct(ttfb, 99),
+                pct(total, 50), pct(total, 99), errors);
+    }
+
+    private static Raw run(HttpClient client, String url, String mode, int concurrency, int perClient)
             throws Exception {
         boolean stream = mode.startsWith("stream");
         String model = mode.equals("stream") ? "claude-sonnet-4-5-paced" : "claude-sonnet-4-5";
@@ -204,9 +227,7 @@ public final class ProxyBench {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        int n = concurrency * perClient;
-        return new Stats(path, mode, concurrency, n, seconds, n / seconds, pct(ttfb, 50), pct(ttfb, 99),
-                pct(total, 50), pct(total, 99), errors[0]);
+        return new Raw(ttfb, total, seconds, errors[0]);
     }
 
     private static double pct(long[] values, double p) {

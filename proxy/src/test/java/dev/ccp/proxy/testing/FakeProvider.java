@@ -41,7 +41,7 @@ public final class FakeProvider implements AutoCloseable {
 
     /** A request as the fake saw it. Header names are lower case. */
     public record Seen(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
-                       String protocolVersion) {
+                       String protocolVersion, String peer) {
         public String header(String name) {
             List<String> v = headers.get(name);
             return v == null || v.isEmpty() ? null : v.getFirst();
@@ -98,7 +98,7 @@ public final class FakeProvider implements AutoCloseable {
         }
         String path = req.path().rawPath();
         seen.add(new Seen(req.prologue().method().text(), path, req.query().rawValue(), headers, body,
-                req.prologue().protocolVersion()));
+                req.prologue().protocolVersion(), req.remotePeer().address().toString()));
         res.header("request-id", "req_fake_" + name);
         res.header("anthropic-ratelimit-requests-remaining", "99");
         if (!path.startsWith(prefix + "/v1/messages")) {
