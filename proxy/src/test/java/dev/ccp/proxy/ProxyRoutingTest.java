@@ -276,7 +276,7 @@ class ProxyRoutingTest {
         }
         long connections = anthropic.seen().stream().filter(x -> new String(x.body(), StandardCharsets.UTF_8).contains("reuse-"))
                 .map(FakeProvider.Seen::peer).distinct().count();
-        assertTrue(connections < 10, "10 requests over " + connections + " connections: a fully read answer returns its connection to the pool");
+        assertTrue(connections <= 2, "10 requests over " + connections + " connections: a fully read answer returns its connection to the pool");
     }
 
     @Test
