@@ -1,12 +1,25 @@
 package dev.ccp.proxy;
 
-/** Placeholder until the proxy lands. */
+/** Starts the proxy: builds its config and server, and nothing else. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("ccp proxy: not built yet");
-        System.exit(2);
+        ProxyServer server;
+        try {
+            ProxyConfig config = ProxyConfig.from(args, System.getenv());
+            server = ProxyServer.start(config);
+            server.warnings().forEach(w -> System.err.println("[ccp] " + w));
+            System.err.println("[ccp] proxy listening on http://" + config.host() + ":" + server.port()
+                    + " (catalog " + server.context().policy().catalog().source() + ", events in "
+                    + config.paths().queueDir() + ")");
+        } catch (RuntimeException e) {
+            System.err.println("[ccp] proxy cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ProxyServer running = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> running.stop("shutdown"), "ccp-shutdown"));
     }
 }

@@ -1,0 +1,161 @@
+package dev.ccp.proxy;
+
+import dev.ccp.events.CcpPaths;
+import dev.ccp.proxy.routing.Catalog;
+import dev.ccp.proxy.routing.CatalogException;
+import dev.ccp.proxy.routing.CatalogLoader;
+import dev.ccp.proxy.upstream.Timeouts;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The proxy's settings, from its arguments and an environment map (never read from System.getenv
+ * below Main, so tests pass their own).
+ *
+ * <p>Port: {@code --port}, else {@code CCP_PORT}, else {@code MITM_PORT}, else 8082. Host: {@code --host},
+ * else 127.0.0.1. Catalog: {@code --providers}, else {@code CCP_PROVIDERS_FILE}, else
+ * {@code configs/providers.yaml} when present, else the built-in policy.
+ */
+public record ProxyConfig(String host, int port, Optional<Path> providersFile, CcpPaths paths, Timeouts timeouts,
+                          boolean forceH1, boolean paused, long maxBodyBytes, Map<String, String> env) {
+
+    public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
+
+    /** @throws IllegalArgumentException with one clear line when an argument or variable is wrong */
+    public static ProxyConfig from(String[] args, Map<String, String> env) {
+        String host = "127.0.0.1";
+        String port = null;
+        String providers = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            String name = a;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "--host", "--port", "--providers" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(name + " needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    if (name.equals("--host")) {
+                        host = value;
+                    } else if (name.equals("--port")) {
+                        port = value;
+                    } else {
+                        providers = value;
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + a
+                        + " (usage: ccp-proxy [--host H] [--port N] [--providers FILE])");
+            }
+        }
+        String portSource = "--port";
+        if (port == null && set(env, "CCP_PORT")) {
+            port = env.get("CCP_PORT");
+            portSource = "CCP_PORT";
+        } else if (port == null && set(env, "MITM_PORT")) {
+            port = env.get("MITM_PORT");
+            portSource = "MITM_PORT";
+        }
+        int p = 8082;
+        if (port != null) {
+            try {
+                p = Integer.parseInt(port.trim());
+            } catch (NumberFormatException e) {
+                p = -1;
+            }
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException(portSource + "=" + port + " is not a port number (0-65535)");
+            }
+        }
+        CcpPaths paths = CcpPaths.from(env, System.getProperty("ccp.home"));
+        Optional<Path> file;
+        if (providers != null) {
+            file = Optional.of(paths.home().resolve(providers));
+        } else if (set(env, "CCP_PROVIDERS_FILE")) {
+            file = Optional.of(paths.home().resolve(env.get("CCP_PROVIDERS_FILE")));
+        } else {
+            Path def = paths.configsDir().resolve("providers.yaml");
+            file = Files.isRegularFile(def) ? Optional.of(def) : Optional.empty();
+        }
+        return new ProxyConfig(host, p, file, paths, Timeouts.fromEnv(env), flag(env, "MITM_FORCE_H1"),
+                flag(env, "OFFLOAD_PAUSED"), maxBody(env), Map.copyOf(env));
+    }
+
+    /**
+     * The catalog in force: the file, or the built-in policy; {@code ZAI_HEADER_MODE} overrides the zai provider's header mode.
+     *
+     * @throws CatalogException naming the file and the problem
+     */
+    public Catalog loadCatalog() {
+        Catalog c = providersFile.map(f -> {
+            if (!Files.isRegularFile(f)) {
+                throw new CatalogException(f + ": the providers file does not exist");
+            }
+            return CatalogLoader.load(f);
+        }).orElseGet(Catalog::builtIn);
+        String mode = env.get("ZAI_HEADER_MODE");
+        if (mode != null && !mode.isBlank() && c.providers().containsKey("zai")
+                && !c.providers().get("zai").passesClientCredentials()) {
+            String m = CatalogLoader.headerMode(mode);
+            if (m == null) {
+                throw new CatalogException("ZAI_HEADER_MODE=" + mode + " must be x-api-key or authorization");
+            }
+            var providers = new java.util.LinkedHashMap<>(c.providers());
+            providers.put("zai", providers.get("zai").withHeaderMode(m));
+            c = new Catalog(providers, c.routes(), c.defaultProvider(), c.licensePublicKeys(), c.source());
+        }
+        return c;
+    }
+
+    private static boolean set(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v != null && !v.isBlank();
+    }
+
+    static boolean flag(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v != null && switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "yes", "on" -> true;
+            default -> false;
+        };
+    }
+
+    /** CCP_MAX_BODY: bytes, or with a unit (32MiB, 512KiB, 10MB, 1m). */
+    static long maxBody(Map<String, String> env) {
+        String v = env.get("CCP_MAX_BODY");
+        if (v == null || v.isBlank()) {
+            return DEFAULT_MAX_BODY;
+        }
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        String[][] units = {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"}, {"kb", "1000"}, {"mb", "1000000"},
+                {"gb", "1000000000"}, {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}, {"b", "1"}};
+        for (String[] u : units) {
+            if (s.endsWith(u[0])) {
+                unit = Long.parseLong(u[1]);
+                s = s.substring(0, s.length() - u[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(s) * unit;
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("CCP_MAX_BODY=" + v + " is not a size (examples: 33554432, 32MiB, 512KiB)");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.ccp.proxy;
+
+import dev.ccp.events.Clocks;
+import dev.ccp.events.Event;
+import dev.ccp.events.EventLog;
+import dev.ccp.events.Ids;
+import dev.ccp.proxy.events.AsyncEventWriter;
+import dev.ccp.proxy.http.HealthService;
+import dev.ccp.proxy.http.MessagesService;
+import dev.ccp.proxy.http.PassthroughService;
+import dev.ccp.proxy.metrics.MetricsService;
+import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.routing.Catalog;
+import dev.ccp.proxy.routing.RoutingPolicy;
+import dev.ccp.proxy.upstream.AttemptPolicy;
+import dev.ccp.proxy.upstream.UpstreamClients;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+
+/**
+ * The running proxy: event log and its writer, metrics, routing policy, upstream clients and the
+ * Helidon WebServer. {@link #routing} is the one place endpoints are registered.
+ */
+public final class ProxyServer implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+
+    private final WebServer server;
+    private final ProxyContext context;
+    private final EventLog log;
+    private final AsyncEventWriter writer;
+    private final List<String> warnings;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings) {
+        this.server = server;
+        this.context = context;
+        this.log = log;
+        this.writer = writer;
+        this.warnings = warnings;
+    }
+
+    /**
+     * Registers every endpoint: {@code /healthz}, {@code /metrics}, the Messages API, the context's
+     * extra services (for example {@code /v1/usage}), and last the passthrough of everything else.
+     */
+    public static void routing(HttpRouting.Builder routing, ProxyContext ctx) {
+        routing.register("/healthz", new HealthService(ctx))
+                .register("/metrics", new MetricsService(ctx.metrics()))
+                .register(new MessagesService(ctx));
+        for (ProxyContext.ExtraService extra : ctx.extraServices()) {
+            routing.register(extra.path(), extra.service());
+        }
+        routing.register(new PassthroughService(ctx));
+    }
+
+    public static ProxyServer start(ProxyConfig config) {
+        return start(config, InstantSource.system(), UnaryOperator.identity());
+    }
+
+    /**
+     * Starts the proxy.
+     *
+     * @param customize adds features to the context before the server starts (routing checks, an
+     *                  attempt policy, extra services)
+     * @throws dev.ccp.proxy.routing.CatalogException for a catalog that cannot be used
+     */
+    public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
+        Catalog catalog = config.loadCatalog();
+        checkPortFree(config.host(), config.port());
+        String instance = Ids.instanceId();
+        var env = config.env();
+        RoutingPolicy policy = RoutingPolicy.standard(() -> catalog, config::paused, env::get).build();
+        List<String> warnings = RoutingPolicy.warnings(catalog, env, config.paused());
+
+        EventLog log = EventLog.open(config.paths().queueDir());
+        AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
+        ProxyMetrics metrics = new ProxyMetrics();
+        metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
+        ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy, AttemptPolicy.SINGLE,
+                new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
+                config.maxBodyBytes(), List.of()));
+        WebServer server;
+        try {
+            server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .maxPayloadSize(-1)
+                    // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
+                    .connectionOptions(so -> so.tcpNoDelay(true))
+                    .shutdownHook(false)
+                    .routing(r -> routing(r, ctx))
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            writer.close(Duration.ofSeconds(5));
+            log.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
+                    + rootMessage(e) + ")", e);
+        }
+        if (!server.isRunning() || server.port() < 0) {
+            writer.close(Duration.ofSeconds(5));
+            log.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+        }
+        writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
+                VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
+        return new ProxyServer(server, ctx, log, writer, warnings);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public ProxyContext context() {
+        return context;
+    }
+
+    /** One line per thing that is missing or changes routing (e.g. an unset key variable). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public AsyncEventWriter eventWriter() {
+        return writer;
+    }
+
+    /** Stops serving, appends ProxyStopped, and closes the log after the queued events are written. */
+    public void stop(String reason) {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.stop();
+        } finally {
+            long ts = Clocks.micros(context.clock());
+            writer.offer(new Event.ProxyStopped(Ids.eventId(ts), null, ts, context.instance(), reason));
+            writer.close(Duration.ofSeconds(20));
+            log.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop("closed");
+    }
+
+    /** Says "port in use" in one line before Helidon would log a stack trace about it. */
+    private static void checkPortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "; set --port, CCP_PORT or MITM_PORT to another port)");
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

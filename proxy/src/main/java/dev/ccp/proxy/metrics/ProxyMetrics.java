@@ -1,0 +1,80 @@
+package dev.ccp.proxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The proxy's Prometheus registry: {@code ccp_requests_total{lane,op,status}}, request duration and
+ * time-to-first-byte histograms, {@code ccp_inflight_requests}, {@code ccp_tokens_total{lane,kind}}
+ * and the event-log counters. Labels never hold a credential: lane is a provider name.
+ */
+public final class ProxyMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger inflight = new AtomicInteger();
+    // Meters are looked up per request: cache them by their tags rather than rebuild each time.
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public ProxyMetrics() {
+        Gauge.builder("ccp.inflight.requests", inflight, AtomicInteger::get)
+                .description("requests being served now")
+                .register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Registers the event log's append and error counters, read from the writer. */
+    public <T> void eventLog(T writer, ToDoubleFunction<T> appends, ToDoubleFunction<T> errors) {
+        FunctionCounter.builder("ccp.event.log.appends", writer, appends)
+                .description("events appended to the log").register(registry);
+        FunctionCounter.builder("ccp.event.log.append.errors", writer, errors)
+                .description("events that could not be appended (failed or dropped)").register(registry);
+    }
+
+    public void requestStarted() {
+        inflight.incrementAndGet();
+    }
+
+    /**
+     * @param lane   provider that served it ({@code proxy} when the proxy answered itself)
+     * @param op     {@code stream} or {@code nonstream}
+     * @param ttfbNanos -1 when no byte reached the client
+     */
+    public void requestFinished(String lane, String op, int status, long durationNanos, long ttfbNanos) {
+        inflight.decrementAndGet();
+        counters.computeIfAbsent("r " + lane + " " + op + " " + status, k -> Counter.builder("ccp.requests")
+                .tags("lane", lane, "op", op, "status", Integer.toString(status))
+                .description("requests served").register(registry)).increment();
+        timers.computeIfAbsent("d " + lane + " " + op, k -> Timer.builder("ccp.request.duration").tags("lane", lane, "op", op)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)).record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (ttfbNanos >= 0) {
+            timers.computeIfAbsent("t " + lane + " " + op, k -> Timer.builder("ccp.time.to.first.byte").tags("lane", lane, "op", op)
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry)).record(ttfbNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public void tokens(String lane, String kind, long count) {
+        if (count > 0) {
+            counters.computeIfAbsent("k " + lane + " " + kind, k -> Counter.builder("ccp.tokens").tags("lane", lane, "kind", kind)
+                    .description("tokens reported by providers").register(registry)).increment(count);
+        }
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

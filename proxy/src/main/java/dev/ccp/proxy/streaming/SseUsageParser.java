@@ -1,0 +1,121 @@
+package dev.ccp.proxy.streaming;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Reads usage out of an SSE stream as its bytes pass by, after they were relayed: {@code
+ * message_start.message.usage}, {@code message_delta.usage} (cumulative: the last value wins),
+ * {@code message_delta.delta.stop_reason}, in-stream {@code error} events and {@code message_stop}.
+ * Unknown events and missing fields are ignored; only the few small events above are parsed, the
+ * content deltas are skipped without a JSON parse, and a line is never held beyond a cap.
+ */
+public final class SseUsageParser {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int LINE_CAP = 256 * 1024;
+    private static final Set<String> PARSED = Set.of("message_start", "message_delta", "message_stop", "error");
+
+    private final Usage usage = new Usage();
+    private byte[] line = new byte[1024];
+    private int lineLength;
+    private boolean lineOverflow;
+    private String eventName;
+    private StringBuilder data;
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public void feed(byte[] buf, int off, int len) {
+        int end = off + len;
+        for (int i = off; i < end; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+                endOfLine();
+            } else if (!lineOverflow) {
+                if (lineLength == line.length) {
+                    if (line.length >= LINE_CAP) {
+                        lineOverflow = true;
+                        continue;
+                    }
+                    line = java.util.Arrays.copyOf(line, Math.min(LINE_CAP, line.length * 2));
+                }
+                line[lineLength++] = b;
+            }
+        }
+    }
+
+    private void endOfLine() {
+        int n = lineLength;
+        if (n > 0 && line[n - 1] == '\r') {
+            n--;
+        }
+        boolean overflow = lineOverflow;
+        lineLength = 0;
+        lineOverflow = false;
+        if (n == 0 && !overflow) {
+            dispatch();
+            return;
+        }
+        if (startsWith("event:", n)) {
+            eventName = new String(line, 6, n - 6, StandardCharsets.UTF_8).trim();
+        } else if (startsWith("data:", n) && !overflow && (eventName == null || PARSED.contains(eventName))) {
+            if (data == null) {
+                data = new StringBuilder();
+            } else {
+                data.append('\n');
+            }
+            data.append(new String(line, 5, n - 5, StandardCharsets.UTF_8).stripLeading());
+        }
+    }
+
+    private boolean startsWith(String prefix, int n) {
+        if (n < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (line[i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void dispatch() {
+        String name = eventName;
+        StringBuilder d = data;
+        eventName = null;
+        data = null;
+        if (d == null) {
+            return;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(d.toString());
+        } catch (Exception e) {
+            return;
+        }
+        if (node == null) {
+            return;
+        }
+        String type = node.path("type").asText(name == null ? "" : name);
+        switch (type) {
+            case "message_start" -> usage.readUsage(node.path("message").path("usage"));
+            case "message_delta" -> {
+                usage.readUsage(node.path("usage"));
+                JsonNode stop = node.path("delta").path("stop_reason");
+                if (stop.isTextual()) {
+                    usage.stopReason = stop.asText();
+                }
+            }
+            case "message_stop" -> usage.messageStop = true;
+            case "error" -> usage.errorType = node.path("error").path("type").asText("error");
+            default -> {
+                // Unknown or uninteresting events: tolerated.
+            }
+        }
+    }
+}

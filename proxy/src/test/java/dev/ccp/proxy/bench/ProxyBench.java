@@ -1,0 +1,288 @@
+package dev.ccp.proxy.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccp.events.CcpPaths;
+import dev.ccp.proxy.ProxyConfig;
+import dev.ccp.proxy.ProxyServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code make bench}: the proxy's added latency and throughput, measured in one run against the
+ * direct path to the same fast in-process fake upstream.
+ *
+ * <p>64 concurrent clients (virtual threads, JDK HttpClient over HTTP/1.1 keep-alive) each send
+ * requests back to back, in three modes: {@code stream} (an SSE answer of 14 events, each flushed,
+ * with a pause between events as a provider generating tokens has), {@code stream-burst} (the same
+ * events with no pause: CPU saturation) and {@code nonstream} (a ~600-byte JSON answer, no pause). For each path it records time to first body byte and total time per
+ * request, then prints p50/p99 and requests/s, and the proxy's added latency (proxy percentile minus
+ * direct percentile). The proxy writes its events to a real Chronicle queue in a temporary folder.
+ * Results go to results/BENCH.json (CCP_RESULTS_DIR moves it). Arguments: [concurrency] [requests per client] [pause between events, ms].
+ */
+public final class ProxyBench {
+    private static final byte[] JSON_ANSWER = ("{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+            + "\"content\":[{\"type\":\"text\",\"text\":\"" + "lorem ipsum ".repeat(30) + "\"}],\"stop_reason\":\"end_turn\","
+            + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":0,"
+            + "\"cache_read_input_tokens\":0,\"output_tokens\":15}}").getBytes(StandardCharsets.UTF_8);
+    private static final List<byte[]> SSE_EVENTS = sseEvents();
+
+    /** Pause between SSE events in the paced stream mode, as a provider generating tokens would. */
+    private static int gapMillis;
+    private static final List<String> MODES = System.getenv("BENCH_MODES") != null
+            ? List.of(System.getenv("BENCH_MODES").split(",")) : List.of("stream", "stream-burst", "nonstream");
+
+    private ProxyBench() {
+    }
+
+    record Sample(long ttfbNanos, long totalNanos) {
+    }
+
+    record Stats(String path, String mode, int concurrency, int requests, double seconds, double rps,
+                 double ttfbP50Ms, double ttfbP99Ms, double totalP50Ms, double totalP99Ms, int errors) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        gapMillis = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        WebServer fake = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .connectionOptions(so -> so.tcpNoDelay(true))
+                .routing(r -> r.post("/v1/messages", ProxyBench::answer)).build().start();
+        Path tmp = Files.createTempDirectory("ccp-bench");
+        Path catalog = tmp.resolve("providers.yaml");
+        Files.writeString(catalog, """
+                providers:
+                  anthropic: { base_url: http://127.0.0.1:%d, auth: passthrough }
+                routes: []
+                default_provider: anthropic
+                """.formatted(fake.port()));
+        Map<String, String> env = new HashMap<>();
+        env.put("CCP_LOG_DIR", tmp.resolve("logs").toString());
+        env.put("CCP_PROVIDERS_FILE", catalog.toString());
+        boolean noEvents = System.getenv("BENCH_NO_EVENTS") != null;
+        ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, env), java.time.InstantSource.system(),
+                ctx -> noEvents ? new dev.ccp.proxy.ProxyContext(ctx.instance(), ctx.version(), ctx.clock(), ctx.policy(),
+                        ctx.attemptPolicy(), ctx.upstream(), e -> { }, ctx.metrics(), ctx.credentials(), ctx.maxBodyBytes(),
+                        ctx.extraServices()) : ctx);
+        String direct = "http://127.0.0.1:" + fake.port() + "/v1/messages";
+        String viaProxy = "http://127.0.0.1:" + proxy.port() + "/v1/messages";
+
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests x %d alternating rounds per path and mode, %d cores, %s%n",
+                concurrency, perClient, ROUNDS, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        // Warm-up: JIT, connection pools, the event log's first file.
+        for (String mode : MODES) {
+            run(client, direct, mode, concurrency, Math.max(10, perClient / 3));
+            run(client, viaProxy, mode, concurrency, Math.max(10, perClient / 3));
+        }
+        List<Stats> all = new ArrayList<>();
+        for (String mode : MODES) {
+            // Alternate the two paths in rounds so that a noisy neighbour hits both alike.
+            List<Raw> directRounds = new ArrayList<>();
+            List<Raw> proxyRounds = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                directRounds.add(run(client, direct, mode, concurrency, perClient));
+                proxyRounds.add(run(client, viaProxy, mode, concurrency, perClient));
+            }
+            all.add(merge("direct", mode, concurrency, directRounds));
+            all.add(merge("proxy", mode, concurrency, proxyRounds));
+        }
+        System.out.println("upstream connections opened (direct + proxy): " + PEERS.size());
+        proxy.stop("bench");
+        fake.stop();
+
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        ObjectNode out = json.createObjectNode();
+        out.put("generated_at", Instant.now().toString());
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("java", Runtime.version().toString());
+        out.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        out.put("concurrency", concurrency);
+        out.put("requests_per_client_per_round", perClient);
+        out.put("rounds", ROUNDS);
+        out.put("stream_event_gap_ms", gapMillis);
+        out.set("runs", json.valueToTree(all));
+        ObjectNode added = out.putObject("added_latency_ms");
+        System.out.println();
+        System.out.printf("%-6s %-9s %8s %9s %9s %9s %9s %6s%n", "path", "mode", "req/s", "ttfb p50", "ttfb p99", "total p50", "total p99", "errors");
+        for (Stats s : all) {
+            System.out.printf("%-6s %-9s %8.0f %9.3f %9.3f %9.3f %9.3f %6d%n", s.path(), s.mode(), s.rps(),
+                    s.ttfbP50Ms(), s.ttfbP99Ms(), s.totalP50Ms(), s.totalP99Ms(), s.errors());
+        }
+        System.out.println();
+        for (String mode : MODES) {
+            Stats d = all.stream().filter(s -> s.mode().equals(mode) && s.path().equals("direct")).findFirst().orElseThrow();
+            Stats p = all.stream().filter(s -> s.mode().equals(mode) && s.path().equals("proxy")).findFirst().orElseThrow();
+            ObjectNode m = added.putObject(mode);
+            m.put("ttfb_p50", p.ttfbP50Ms() - d.ttfbP50Ms());
+            m.put("ttfb_p99", p.ttfbP99Ms() - d.ttfbP99Ms());
+            m.put("total_p50", p.totalP50Ms() - d.totalP50Ms());
+            m.put("total_p99", p.totalP99Ms() - d.totalP99Ms());
+            m.put("throughput_ratio", p.rps() / d.rps());
+            System.out.printf("added by the proxy (%s): ttfb p50 %+.3f ms, p99 %+.3f ms; total p50 %+.3f ms, p99 %+.3f ms; "
+                            + "throughput %.0f%% of direct%n", mode, p.ttfbP50Ms() - d.ttfbP50Ms(), p.ttfbP99Ms() - d.ttfbP99Ms(),
+                    p.totalP50Ms() - d.totalP50Ms(), p.totalP99Ms() - d.totalP99Ms(), 100 * p.rps() / d.rps());
+        }
+        Path results = CcpPaths.fromEnvironment().resultsDir();
+        Files.createDirectories(results);
+        Path file = results.resolve("BENCH.json");
+        json.writeValue(file.toFile(), out);
+        System.out.println("written " + file);
+        System.exit(0);
+    }
+
+    private static final int ROUNDS = 3;
+
+    /** One round's samples. */
+    record Raw(long[] ttfb, long[] total, double seconds, int errors) {
+    }
+
+    private static Stats merge(String path, String mode, int concurrency, List<Raw> rounds) {
+        long[] ttfb = rounds.stream().flatMapToLong(r -> Arrays.stream(r.ttfb())).toArray();
+        long[] total = rounds.stream().flatMapToLong(r -> Arrays.stream(r.total())).toArray();
+        double seconds = rounds.stream().mapToDouble(Raw::seconds).sum();
+        int errors = rounds.stream().mapToInt(Raw::errors).sum();
+        return new Stats(path, mode, concurrency, ttfb.length, seconds, ttfb.length / seconds, pct(ttfb, 50), pct(ttfb, 99),
+                pct(total, 50), pct(total, 99), errors);
+    }
+
+    private static Raw run(HttpClient client, String url, String mode, int concurrency, int perClient)
+            throws Exception {
+        boolean stream = mode.startsWith("stream");
+        String model = mode.equals("stream") ? "claude-sonnet-4-5-paced" : "claude-sonnet-4-5";
+        byte[] body = ("{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":" + stream
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("content-type", "application/json").header("x-api-key", "sk-ant-bench")
+                .header("anthropic-version", "2023-06-01").build();
+        long[] ttfb = new long[concurrency * perClient];
+        long[] total = new long[concurrency * perClient];
+        int[] errors = new int[1];
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < concurrency; c++) {
+                int base = c * perClient;
+                futures.add(pool.submit(() -> {
+                    byte[] buf = new byte[8192];
+                    for (int i = 0; i < perClient; i++) {
+                        long t0 = System.nanoTime();
+                        try {
+                            HttpResponse<InputStream> res = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                            long first = -1;
+                            try (InputStream in = res.body()) {
+                                int n;
+                                while ((n = in.read(buf)) >= 0) {
+                                    if (first < 0 && n > 0) {
+                                        first = System.nanoTime();
+                                    }
+                                }
+                            }
+                            long end = System.nanoTime();
+                            if (res.statusCode() != 200) {
+                                synchronized (errors) {
+                                    errors[0]++;
+                                }
+                            }
+                            ttfb[base + i] = (first < 0 ? end : first) - t0;
+                            total[base + i] = end - t0;
+                        } catch (IOException | InterruptedException e) {
+                            synchronized (errors) {
+                                errors[0]++;
+                            }
+                            ttfb[base + i] = total[base + i] = System.nanoTime() - t0;
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Raw(ttfb, total, seconds, errors[0]);
+    }
+
+    private static double pct(long[] values, double p) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    private static final java.util.Set<String> PEERS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void answer(ServerRequest req, ServerResponse res) throws IOException {
+        PEERS.add(req.remotePeer().address().toString());
+        byte[] body = req.content().inputStream().readAllBytes();
+        String text = new String(body, StandardCharsets.UTF_8);
+        boolean stream = text.contains("\"stream\":true");
+        boolean paced = text.contains("-paced");
+        res.header("request-id", "req_bench");
+        if (!stream) {
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(JSON_ANSWER);
+            return;
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        try (OutputStream os = res.outputStream()) {
+            for (byte[] event : SSE_EVENTS) {
+                os.write(event);
+                os.flush();
+                if (paced && gapMillis > 0) {
+                    try {
+                        Thread.sleep(gapMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<byte[]> sseEvents() {
+        List<String> events = new ArrayList<>();
+        events.add("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
+                + "\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1}}}\n\n");
+        events.add("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        events.add("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+        for (int i = 0; i < 8; i++) {
+            events.add("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"token " + i + " \"}}\n\n");
+        }
+        events.add("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+        events.add("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+                + "\"usage\":{\"output_tokens\":15}}\n\n");
+        events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        return events.stream().map(e -> e.getBytes(StandardCharsets.UTF_8)).toList();
+    }
+}
