@@ -3,7 +3,8 @@ package dev.ccp.proxy;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.proxy.routing.Catalog;
 import dev.ccp.proxy.routing.CatalogException;
-import dev.ccp.proxy.routing.CatalogLoader;
+import dev.ccp.proxy.routing.CatalogFiles;
+import dev.ccp.proxy.routing.MergedCatalog;
 import dev.ccp.proxy.upstream.Timeouts;
 
 import java.nio.file.Files;
@@ -93,29 +94,20 @@ public record ProxyConfig(String host, int port, Optional<Path> providersFile, C
     }
 
     /**
-     * The catalog in force: the file, or the built-in policy; {@code ZAI_HEADER_MODE} overrides the zai provider's header mode.
+     * The catalog in force, merged from its layers (built-in policy, configs/providers.yaml,
+     * ~/.config/ccp/providers.yaml, the --providers / CCP_PROVIDERS_FILE file, then ZAI_HEADER_MODE
+     * and FORCE_HAIKU_TO_ZAI).
      *
-     * @throws CatalogException naming the file and the problem
+     * @throws CatalogException naming the file, the line and the problem
      */
     public Catalog loadCatalog() {
-        Catalog c = providersFile.map(f -> {
-            if (!Files.isRegularFile(f)) {
-                throw new CatalogException(f + ": the providers file does not exist");
-            }
-            return CatalogLoader.load(f);
-        }).orElseGet(Catalog::builtIn);
-        String mode = env.get("ZAI_HEADER_MODE");
-        if (mode != null && !mode.isBlank() && c.providers().containsKey("zai")
-                && !c.providers().get("zai").passesClientCredentials()) {
-            String m = CatalogLoader.headerMode(mode);
-            if (m == null) {
-                throw new CatalogException("ZAI_HEADER_MODE=" + mode + " must be x-api-key or authorization");
-            }
-            var providers = new java.util.LinkedHashMap<>(c.providers());
-            providers.put("zai", providers.get("zai").withHeaderMode(m));
-            c = new Catalog(providers, c.routes(), c.defaultProvider(), c.licensePublicKeys(), c.source());
-        }
-        return c;
+        return MergedCatalog.load(catalogFiles(), env).catalog();
+    }
+
+    /** The catalog's files, lowest layer first. */
+    public CatalogFiles catalogFiles() {
+        Path named = providersFile.filter(f -> !f.equals(paths.configsDir().resolve("providers.yaml"))).orElse(null);
+        return CatalogFiles.of(paths, env, named);
     }
 
     private static boolean set(Map<String, String> env, String name) {

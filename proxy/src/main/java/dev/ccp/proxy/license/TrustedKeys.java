@@ -1,6 +1,9 @@
 package dev.ccp.proxy.license;
 
 import dev.ccp.events.CcpPaths;
+import dev.ccp.proxy.routing.CatalogException;
+import dev.ccp.proxy.routing.CatalogFiles;
+import dev.ccp.proxy.routing.MergedCatalog;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,35 +37,34 @@ public record TrustedKeys(Map<String, PublicKey> keys, Map<String, String> sourc
     }
 
     /**
-     * The keys an operator's machine trusts: {@code license_public_keys} of {@code configs/providers.yaml},
-     * of {@code ~/.config/ccp/providers.yaml} and of {@code CCP_PROVIDERS_FILE}, plus the operator's own
-     * public key written by {@code cc license keygen}.
+     * The keys an operator's machine trusts: the merged catalog's {@code license_public_keys}
+     * (configs/providers.yaml, ~/.config/ccp/providers.yaml, the CCP_PROVIDERS_FILE file) plus the
+     * operator's own public key written by {@code cc license keygen}. When the merged catalog is
+     * broken, the keys of each file that can still be read count and the problem is kept.
      */
     public static TrustedKeys forOperator(Map<String, String> env, CcpPaths paths) {
+        CatalogFiles files = CatalogFiles.of(paths, env, null);
+        try {
+            return forCatalog(MergedCatalog.load(files, env), paths);
+        } catch (CatalogException e) {
+            Builder b = new Builder();
+            b.problems.add(e.getMessage());
+            List<String> problems = new ArrayList<>();
+            MergedCatalog.licenseKeysLeniently(files, problems).forEach((k, where) -> b.add(k, where + " (license_public_keys)"));
+            problems.stream().filter(p -> !b.problems.contains(p)).forEach(b.problems::add);
+            b.addOwn(paths);
+            return b.build();
+        }
+    }
+
+    /** The catalog's {@code license_public_keys} (each named by the file and line it came from) plus the operator's own key. */
+    public static TrustedKeys forCatalog(MergedCatalog catalog, CcpPaths paths) {
         Builder b = new Builder();
-        List<Path> files = new ArrayList<>(List.of(paths.configsDir().resolve("providers.yaml"),
-                paths.userConfigDir().resolve("providers.yaml")));
-        String override = env.get("CCP_PROVIDERS_FILE");
-        if (override != null && !override.isBlank()) {
-            files.add(paths.home().resolve(override).normalize());
+        List<String> keys = catalog.catalog().licensePublicKeys();
+        for (int i = 0; i < keys.size(); i++) {
+            b.add(keys.get(i), catalog.where("license_public_keys[" + i + "]") + " (license_public_keys)");
         }
-        for (Path file : files) {
-            try {
-                for (String text : ProviderFileKeys.read(file)) {
-                    b.add(text, file + " (license_public_keys)");
-                }
-            } catch (IOException e) {
-                b.problems.add(e.getMessage());
-            }
-        }
-        Path own = LicenseKeys.KeyFiles.in(paths.userConfigDir()).publicKey();
-        if (Files.isRegularFile(own)) {
-            try {
-                b.add(LicenseKeys.readPublicKey(own), own.toString());
-            } catch (IOException e) {
-                b.problems.add(e.getMessage());
-            }
-        }
+        b.addOwn(paths);
         return b.build();
     }
 
@@ -83,6 +85,17 @@ public record TrustedKeys(Map<String, PublicKey> keys, Map<String, String> sourc
             String id = LicenseKeys.keyId(key);
             if (keys.putIfAbsent(id, key) == null) {
                 sources.put(id, source);
+            }
+        }
+
+        void addOwn(CcpPaths paths) {
+            Path own = LicenseKeys.KeyFiles.in(paths.userConfigDir()).publicKey();
+            if (Files.isRegularFile(own)) {
+                try {
+                    add(LicenseKeys.readPublicKey(own), own.toString());
+                } catch (IOException e) {
+                    problems.add(e.getMessage());
+                }
             }
         }
 
