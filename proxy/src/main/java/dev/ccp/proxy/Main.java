@@ -10,6 +10,7 @@ public final class Main {
         try {
             ProxyConfig config = ProxyConfig.from(args, System.getenv());
             server = ProxyServer.start(config);
+            System.err.println(server.control().license().logLine());
             server.warnings().forEach(w -> System.err.println("[ccp] " + w));
             System.err.println("[ccp] proxy listening on http://" + config.host() + ":" + server.port()
                     + " (catalog " + server.context().policy().catalog().source() + ", events in "

@@ -3,6 +3,7 @@ package dev.ccp.proxy;
 import dev.ccp.proxy.events.EventSink;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.proxy.routing.RoutingPolicy;
+import dev.ccp.proxy.upstream.AttemptPolicies;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.http.HttpService;
@@ -42,6 +43,11 @@ public record ProxyContext(String instance, String version, InstantSource clock,
     public ProxyContext withAttemptPolicy(AttemptPolicy p) {
         return new ProxyContext(instance, version, clock, policy, p, upstream, events, metrics, credentials,
                 maxBodyBytes, extraServices);
+    }
+
+    /** Adds a policy after the one in place: the first that retries wins (see {@link AttemptPolicies#firstRetry}). */
+    public ProxyContext andAttemptPolicy(AttemptPolicy p) {
+        return withAttemptPolicy(AttemptPolicies.firstRetry(attemptPolicy, p));
     }
 
     public ProxyContext withExtraService(String path, HttpService service) {

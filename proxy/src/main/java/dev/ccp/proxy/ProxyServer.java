@@ -10,9 +10,14 @@ import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
-import dev.ccp.proxy.routing.Catalog;
+import dev.ccp.events.Durations;
+import dev.ccp.proxy.admin.AdminService;
+import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.readiness.ProviderProbe;
+import dev.ccp.proxy.readiness.ReadinessService;
+import dev.ccp.proxy.readiness.UpstreamErrors;
 import dev.ccp.proxy.routing.RoutingPolicy;
-import dev.ccp.proxy.upstream.AttemptPolicy;
+import dev.ccp.proxy.upstream.AttemptPolicies;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -36,8 +41,11 @@ public final class ProxyServer implements AutoCloseable {
     private final AsyncEventWriter writer;
     private final List<String> warnings;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final ControlPlane control;
 
-    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings) {
+    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings,
+                        ControlPlane control) {
+        this.control = control;
         this.server = server;
         this.context = context;
         this.log = log;
@@ -47,7 +55,8 @@ public final class ProxyServer implements AutoCloseable {
 
     /**
      * Registers every endpoint: {@code /healthz}, {@code /metrics}, the Messages API, the context's
-     * extra services (for example {@code /v1/usage}), and last the passthrough of everything else.
+     * extra services ({@code /readyz}, {@code /admin}, {@code /v1/usage}…), and last the passthrough
+     * of everything else.
      */
     public static void routing(HttpRouting.Builder routing, ProxyContext ctx) {
         routing.register("/healthz", new HealthService(ctx))
@@ -68,23 +77,32 @@ public final class ProxyServer implements AutoCloseable {
      *
      * @param customize adds features to the context before the server starts (routing checks, an
      *                  attempt policy, extra services)
-     * @throws dev.ccp.proxy.routing.CatalogException for a catalog that cannot be used
+     * @throws dev.ccp.proxy.routing.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
-        Catalog catalog = config.loadCatalog();
+        ControlPlane control = ControlPlane.load(config.catalogFiles(), config.env(), config.paths(), config.paused(), clock);
         checkPortFree(config.host(), config.port());
         String instance = Ids.instanceId();
         var env = config.env();
-        RoutingPolicy policy = RoutingPolicy.standard(() -> catalog, config::paused, env::get).build();
-        List<String> warnings = RoutingPolicy.warnings(catalog, env, config.paused());
+        Duration probeTtl = Durations.fromEnv(env, "CCP_PROBE_TTL", Duration.ofSeconds(30));
+        Duration reloadEvery = Durations.fromEnv(env, "CCP_RELOAD_INTERVAL", Duration.ofSeconds(1));
+        RoutingPolicy policy = control.routingPolicy().build();
+        List<String> warnings = control.warnings();
 
         EventLog log = EventLog.open(config.paths().queueDir());
         AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
         ProxyMetrics metrics = new ProxyMetrics();
         metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
-        ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy, AttemptPolicy.SINGLE,
+        UpstreamErrors upstreamErrors = new UpstreamErrors(clock);
+        ProviderProbe probe = new ProviderProbe(clock, probeTtl,
+                config.timeouts().dial().plus(config.timeouts().tls()));
+        ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy,
+                AttemptPolicies.firstRetry(upstreamErrors.recorder(), control.attemptPolicy()),
                 new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
-                config.maxBodyBytes(), List.of()));
+                config.maxBodyBytes(), List.of())
+                .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
+                        config.paths().dbPath(), Duration.ofSeconds(10)))
+                .withExtraService("/admin", new AdminService(control)));
         WebServer server;
         try {
             server = WebServer.builder()
@@ -98,19 +116,22 @@ public final class ProxyServer implements AutoCloseable {
                     .build()
                     .start();
         } catch (RuntimeException e) {
+            control.close();
             writer.close(Duration.ofSeconds(5));
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + rootMessage(e) + ")", e);
         }
         if (!server.isRunning() || server.port() < 0) {
+            control.close();
             writer.close(Duration.ofSeconds(5));
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
         }
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
-        return new ProxyServer(server, ctx, log, writer, warnings);
+        control.start(writer, instance, reloadEvery);
+        return new ProxyServer(server, ctx, log, writer, warnings, control);
     }
 
     public int port() {
@@ -126,6 +147,11 @@ public final class ProxyServer implements AutoCloseable {
         return warnings;
     }
 
+    /** The live catalog, kill switch, model override and license. */
+    public ControlPlane control() {
+        return control;
+    }
+
     public AsyncEventWriter eventWriter() {
         return writer;
     }
@@ -136,6 +162,7 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         try {
+            control.close();
             server.stop();
         } finally {
             long ts = Clocks.micros(context.clock());

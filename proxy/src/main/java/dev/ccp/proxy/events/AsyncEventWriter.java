@@ -37,6 +37,7 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong lastAppendMillis = new AtomicLong(-1);
+    private final AtomicLong lastErrorMillis = new AtomicLong(-1);
     private volatile boolean closed;
     private Instant lastFailureLogged;
     private long failuresSinceLog;
@@ -53,6 +54,7 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
     public void offer(Event event) {
         if (closed || !queue.offer(event)) {
             errors.incrementAndGet();
+            lastErrorMillis.set(clock.millis());
             noteFailure("the event queue is full or closed; event " + event.getClass().getSimpleName() + " dropped");
         }
     }
@@ -70,6 +72,11 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
     /** Wall-clock millis of the last successful append, or -1. */
     public long lastAppendMillis() {
         return lastAppendMillis.get();
+    }
+
+    /** Wall-clock millis of the last failed append (or dropped event), or -1. */
+    public long lastErrorMillis() {
+        return lastErrorMillis.get();
     }
 
     public int queued() {
@@ -93,6 +100,7 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
                 lastAppendMillis.set(clock.millis());
             } catch (Exception | Error e) {
                 errors.incrementAndGet();
+                lastErrorMillis.set(clock.millis());
                 noteFailure("appending to the event log failed: " + e);
             }
         }

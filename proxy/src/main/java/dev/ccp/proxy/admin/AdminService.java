@@ -1,0 +1,84 @@
+package dev.ccp.proxy.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.http.ApiErrors;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The operator's switches on a running proxy, mounted at {@code /admin}: {@code POST /admin/pause},
+ * {@code POST /admin/resume} (what {@code cc pause}/{@code cc resume} call) and {@code GET /admin/state}.
+ *
+ * <p>Loopback callers only, and no browser: a request from another address, or one carrying an
+ * {@code Origin} header (a web page's script), gets 403 {@code permission_error}. Each flip is a
+ * {@code ConfigChanged} event (kind {@code paused}).
+ */
+public final class AdminService implements HttpService {
+    public static final String PERMISSION_ERROR = "permission_error";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ControlPlane control;
+
+    public AdminService(ControlPlane control) {
+        this.control = control;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any((req, res) -> {
+            if (!fromOperator(req)) {
+                ApiErrors.send(res, 403, PERMISSION_ERROR,
+                        "the admin endpoints answer only local callers (loopback, no browser Origin)");
+                return;
+            }
+            res.next();
+        });
+        rules.post("/pause", (req, res) -> flip(req, res, true))
+                .post("/resume", (req, res) -> flip(req, res, false))
+                .get("/state", (req, res) -> send(res, state(false)))
+                .any((req, res) -> ApiErrors.send(res, 404, "not_found_error",
+                        "admin endpoints: POST /admin/pause, POST /admin/resume, GET /admin/state"));
+    }
+
+    private static boolean fromOperator(ServerRequest req) {
+        if (req.headers().contains(HeaderNames.ORIGIN)) {
+            return false;
+        }
+        return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+                && a.getAddress().isLoopbackAddress();
+    }
+
+    private void flip(ServerRequest req, ServerResponse res, boolean pause) {
+        boolean changed = control.setPaused(pause, pause ? "/admin/pause" : "/admin/resume");
+        send(res, state(changed));
+    }
+
+    private Map<String, Object> state(boolean changed) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("paused", control.paused());
+        doc.put("changed", changed);
+        doc.put("default_provider", control.catalog().catalog().defaultProvider());
+        doc.put("model_override", control.modelOverride());
+        doc.put("license", Map.of("ok", control.license().ok(), "plan", control.license().plan(),
+                "features", control.license().features()));
+        return doc;
+    }
+
+    private static void send(ServerResponse res, Map<String, Object> doc) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        try {
+            res.send(JSON.writeValueAsBytes(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
