@@ -4,6 +4,7 @@ import dev.ccp.events.Decisions;
 import dev.ccp.events.Event;
 import dev.ccp.proxy.testing.EventReader;
 import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.proxy.testing.TestLicenses;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +42,11 @@ class AttemptLoopTest {
                       zai: { base_url: %s, auth_env: ZAI_API_KEY }
                     routes: [ { match: haiku, provider: zai } ]
                     """.formatted(anthropic.baseUrl(), zai.baseUrl()));
-            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
+            Map<String, String> env = new java.util.HashMap<>(TestLicenses.licensed(dir));
+            env.putAll(Map.of(
                     "CCP_LOG_DIR", dir.resolve("logs").toString(), "CCP_PROVIDERS_FILE", catalog.toString(),
                     "ZAI_API_KEY", "zai-key-7"));
+            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, env);
             try (ProxyServer proxy = ProxyServer.start(config, InstantSource.system(), ctx -> ctx.withAttemptPolicy(a -> {
                 if (a.status() == 500 && a.decision().provider().name().equals("zai")) {
                     assertTrue(new String(a.errorBody()).contains("fake zai is broken"), "the policy sees the error body");

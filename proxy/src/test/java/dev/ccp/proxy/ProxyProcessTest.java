@@ -4,6 +4,7 @@ import dev.ccp.events.Event;
 import dev.ccp.events.testing.ChildJvm;
 import dev.ccp.proxy.testing.EventReader;
 import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.proxy.testing.TestLicenses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class ProxyProcessTest {
             try (ChildJvm proxy = ChildJvm.start(command, Map.of(
                     "CCP_LOG_DIR", dir.resolve("logs").toString(),
                     "CCP_PROVIDERS_FILE", catalog.toString(),
+                    "XDG_CONFIG_HOME", TestLicenses.unlicensed(dir).get("XDG_CONFIG_HOME"),
                     "ZAI_API_KEY", ""))) {
                 String port = await().atMost(Duration.ofSeconds(30)).until(() -> proxy.stderr().stream()
                         .map(LISTENING::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null),
@@ -87,8 +89,11 @@ class ProxyProcessTest {
                 List<Event> events = EventReader.all(dir.resolve("logs").resolve("queue"));
                 Event.ProxyStarted started = events.stream().filter(e -> e instanceof Event.ProxyStarted)
                         .map(Event.ProxyStarted.class::cast).findFirst().orElseThrow();
-                assertEquals(List.of("ZAI_API_KEY is not set: haiku requests go to anthropic (decision missing_credentials)"),
+                assertEquals(List.of("ZAI_API_KEY is not set: haiku requests go to anthropic (decision missing_credentials)",
+                                "zai_offload is not licensed (community mode): haiku requests go to anthropic (decision license_block)"),
                         started.warnings());
+                assertTrue(proxy.stderr().stream().anyMatch(l -> l.startsWith("[license] plan=community features=[] (community mode: no license file at ")),
+                        () -> String.join("\n", proxy.stderr()));
                 assertTrue(events.getLast() instanceof Event.ProxyStopped, () -> "last event: " + events.getLast());
                 Event.ResponseCompleted done = events.stream().filter(e -> e instanceof Event.ResponseCompleted)
                         .map(Event.ResponseCompleted.class::cast).findFirst().orElseThrow();

@@ -9,6 +9,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import dev.ccp.events.Event;
 import dev.ccp.proxy.testing.EventReader;
 import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.proxy.testing.TestLicenses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,7 @@ class ProxyRoutingTest {
                 default_provider: anthropic
                 license_public_keys: [ "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=" ]
                 """.formatted(anthropic.baseUrl(), zai.baseUrl(), closedPort));
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(TestLicenses.licensed(dir));
         env.put("ZAI_API_KEY", ZAI_KEY);
         env.put("CCP_LOG_DIR", dir.resolve("logs").toString());
         env.put("CCP_PROVIDERS_FILE", catalog.toString());

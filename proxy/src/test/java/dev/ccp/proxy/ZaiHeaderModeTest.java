@@ -1,6 +1,7 @@
 package dev.ccp.proxy;
 
 import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.proxy.testing.TestLicenses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +31,11 @@ class ZaiHeaderModeTest {
                       zai: { base_url: %s, auth_env: ZAI_API_KEY, header_mode: x-api-key }
                     routes: [ { match: haiku, provider: zai } ]
                     """.formatted(anthropic.baseUrl(), zai.baseUrl()));
-            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
+            Map<String, String> env = new java.util.HashMap<>(TestLicenses.licensed(dir));
+            env.putAll(Map.of(
                     "CCP_LOG_DIR", dir.resolve("logs").toString(), "CCP_PROVIDERS_FILE", catalog.toString(),
                     "ZAI_API_KEY", "zai-key-9", "ZAI_HEADER_MODE", "authorization"));
+            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, env);
             try (ProxyServer proxy = ProxyServer.start(config)) {
                 HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + proxy.port() + "/v1/messages?beta=true"))

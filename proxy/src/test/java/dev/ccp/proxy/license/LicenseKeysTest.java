@@ -108,7 +108,8 @@ class LicenseKeysTest {
 
         assertEquals(1, keys.keys().size());
         assertTrue(keys.problems().getFirst().startsWith(paths.configsDir().resolve("providers.yaml")
-                + " is not valid YAML at line"), keys.problems().getFirst());
+                + ":2: not valid YAML"), keys.problems().getFirst());
+        assertEquals(1, keys.problems().size(), keys.problems().toString());
     }
 
     @Test

@@ -49,7 +49,7 @@ class CatalogLoaderTest {
                   anthropic: { base_url: https://api.anthropic.com, auth: passthrough }
                 routes: [ { match: haiku, provider: zia } ]
                 """, "my.yaml"));
-        assertTrue(e.getMessage().startsWith("my.yaml: route 1 (match haiku) names unknown provider zia"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("my.yaml:3: route 1 (match haiku) names unknown provider zia"), e.getMessage());
     }
 
     @Test
@@ -58,7 +58,7 @@ class CatalogLoaderTest {
                 providers:
                   anthropic: { auth: passthrough }
                 """, "my.yaml"));
-        assertEquals("my.yaml: provider anthropic has no base_url", e.getMessage());
+        assertEquals("my.yaml:2: provider anthropic has no base_url", e.getMessage());
     }
 
     @Test
@@ -67,7 +67,7 @@ class CatalogLoaderTest {
                 providers:
                   zai: { base_url: https://api.z.ai/api/anthropic, auth: env }
                 """, "my.yaml"));
-        assertTrue(e.getMessage().startsWith("my.yaml: provider zai has auth: env"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("my.yaml:2: provider zai has auth: env"), e.getMessage());
     }
 
     @Test

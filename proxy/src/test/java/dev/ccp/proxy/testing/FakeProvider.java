@@ -56,6 +56,7 @@ public final class FakeProvider implements AutoCloseable {
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger closedByPeer = new AtomicInteger();
+    private volatile boolean countTokens = true;
 
     public FakeProvider(String name, String prefix, boolean zaiFlavour) {
         this(name, prefix, zaiFlavour, null);
@@ -111,6 +112,11 @@ public final class FakeProvider implements AutoCloseable {
         boolean stream = json.path("stream").asBoolean(false);
         if (path.endsWith("/count_tokens")) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            if (!countTokens) {
+                res.status(404);
+                res.send("{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"Not found\"}}");
+                return;
+            }
             res.send("{\"input_tokens\":42}");
             return;
         }
@@ -165,6 +171,12 @@ public final class FakeProvider implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             closedByPeer.incrementAndGet();
         }
+    }
+
+    /** From now on answers 404 for count_tokens, as some compatible endpoints do. */
+    public FakeProvider withoutCountTokens() {
+        countTokens = false;
+        return this;
     }
 
     /** Lets a {@code gated} stream go on past its message_start. */
