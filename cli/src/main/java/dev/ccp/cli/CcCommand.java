@@ -2,6 +2,9 @@ package dev.ccp.cli;
 
 import dev.ccp.cli.client.EnvCommand;
 import dev.ccp.cli.client.ModelCommand;
+import dev.ccp.cli.control.PauseCommand;
+import dev.ccp.cli.control.ProvidersCommand;
+import dev.ccp.cli.control.ResumeCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
@@ -21,6 +24,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 EnvCommand.class,
                 ModelCommand.class,
+                ProvidersCommand.class,
+                PauseCommand.class,
+                ResumeCommand.class,
                 PartialsCommand.class,
                 DbCommand.class,
                 LicenseCommand.class,
