@@ -20,8 +20,8 @@ import java.util.Map;
 /** {@code cc license status}: which license is in force, or why community mode. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show the license in force (CCP_LICENSE_FILE or ~/.config/ccp/license.json), checked against",
-                "license_public_keys in configs/providers.yaml and ~/.config/ccp/providers.yaml and your own",
-                "key from 'cc license keygen'. Exit status 0 with a valid license, 1 in community mode."})
+                "the merged catalog's license_public_keys (see 'cc providers') and your own key from",
+                "'cc license keygen'. Exit status 0 with a valid license, 1 in community mode."})
 public final class LicenseStatusCommand extends CcSubcommand {
     @Mixin
     JsonOption json;
