@@ -35,6 +35,9 @@ public final class ProjectionLock implements AutoCloseable {
         FileLock lock;
         try {
             lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // Held by this very process (another run in the same JVM).
+            lock = null;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
