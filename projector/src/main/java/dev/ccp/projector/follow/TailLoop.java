@@ -230,6 +230,7 @@ public final class TailLoop {
                     if (mode == Mode.ONCE) {
                         break;
                     }
+                    idle();
                     if (now - lastLag >= LAG_EVERY_NANOS) {
                         metrics.lag(0);
                         lastLag = now;
@@ -255,6 +256,16 @@ public final class TailLoop {
             if (progress != Progress.NONE) {
                 long now = System.nanoTime();
                 progress.update(done, Math.max(total, done), done * 1e9 / Math.max(1, now - runStart));
+            }
+        }
+
+        void idle() {
+            try {
+                for (Projection p : projections) {
+                    p.idle();
+                }
+            } catch (IOException e) {
+                throw new StoreFailure(e.getMessage(), e);
             }
         }
 

@@ -86,6 +86,11 @@ public final class MetricsProjection implements Projection {
         dirty = false;
     }
 
+    @Override
+    public void idle() throws IOException {
+        afterCommit(false);
+    }
+
     static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -58,6 +58,10 @@ public interface Projection extends AutoCloseable {
     default void afterCommit(boolean last) throws IOException {
     }
 
+    /** Called while the log is quiet and everything is committed: finish paced derived output. */
+    default void idle() throws IOException {
+    }
+
     /** Removes everything this projection produced (for --rebuild), checkpoint excluded. */
     void wipe(Connection db) throws IOException, SQLException;
 
