@@ -34,3 +34,7 @@ test: ## the whole test suite; writes results/TESTS.md
 
 clean: ## remove build output
 	$(MVN) -q clean
+
+bench-replay: ## replay benchmark: 1M synthetic requests (4M+ events), timed --rebuild of every projection (BENCH_REQUESTS, BENCH_XMX)
+	$(NEED_JDK)
+	@scripts/bench-replay.sh

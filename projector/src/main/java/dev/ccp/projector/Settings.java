@@ -13,11 +13,11 @@ import java.util.Map;
  * @param rollupInterval {@code CCP_ROLLUP_INTERVAL} (5m): how often rollups are published while following
  * @param lostAfter      {@code CCP_LOST_AFTER} (1h): an open request this much older (event time) than the
  *                       newest event is closed as {@code proxy_lost}
- * @param batchSize      events per transaction (checkpoint) at most
+ * @param batchSize      events per transaction (checkpoint) at most; 0 = 4,096 when following, 65,536 for --once/--rebuild
  */
 public record Settings(Duration sampleTtl, Duration rollupInterval, Duration lostAfter, int batchSize) {
 
-    public static final Settings DEFAULTS = new Settings(Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofHours(1), 4096);
+    public static final Settings DEFAULTS = new Settings(Duration.ofDays(7), Duration.ofMinutes(5), Duration.ofHours(1), 0);
 
     public static Settings fromEnvironment() {
         return fromEnv(System.getenv());

@@ -46,16 +46,17 @@ class ProjectorKillLoopTest {
                 "CCP_ROLLUP_INTERVAL", "300ms",
                 "CCP_SAMPLE_TTL_DAYS", "2");
         Random random = new Random(20261124);
-        // About 55,000 entries over five days of event time, written at ~4,000 a second.
+        // About 55,000 entries over five days of event time, written at ~2,500 a second.
         try (ChildJvm writer = ChildJvm.start(SyntheticTrafficMain.class, Map.of(), paths.queueDir().toString(),
-                String.valueOf(REQUESTS), "8000000", "1500", "700", "4000", "k", "11")) {
+                String.valueOf(REQUESTS), "8000000", "1500", "700", "2500", "k", "11")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> writer.stdout().contains("ready"));
             long seen = -1;
             for (int i = 0; i < KILLS; i++) {
                 try (ChildJvm projector = ChildJvm.start(Main.class, env, "--metrics-port", "0")) {
                     long before = seen;
                     await().atMost(Duration.ofSeconds(60))
-                            .until(() -> !projector.process().isAlive() || checkpoint(paths.dbPath()) > before);
+                            .until(() -> !projector.process().isAlive() || checkpoint(paths.dbPath()) > before
+                                    || (finished(writer) && projector.stdout().stream().anyMatch(l -> l.contains("following"))));
                     assertTrue(projector.process().isAlive(), () -> "the projector died: " + projector.stderr());
                     // A random instant within the next half second, mid-batch or mid-commit.
                     await().pollDelay(Duration.ofMillis(random.nextInt(500))).until(() -> true);
@@ -63,7 +64,7 @@ class ProjectorKillLoopTest {
                     seen = checkpoint(paths.dbPath());
                 }
             }
-            await().atMost(Duration.ofSeconds(120)).until(() -> writer.stdout().stream().anyMatch(l -> l.startsWith("done")));
+            await().atMost(Duration.ofSeconds(120)).until(() -> finished(writer));
         }
         try (ChildJvm last = ChildJvm.start(Main.class, env, "--once", "--metrics-port", "0")) {
             await().atMost(Duration.ofSeconds(120)).until(() -> !last.process().isAlive());
@@ -96,6 +97,10 @@ class ProjectorKillLoopTest {
         }
         assertTrue(killed.usageJsonl().contains("\"outcome\":\"proxy_lost\""));
         assertTrue(Files.list(paths.partialsDir()).findAny().isPresent());
+    }
+
+    private static boolean finished(ChildJvm writer) {
+        return writer.stdout().stream().anyMatch(l -> l.startsWith("done"));
     }
 
     private static long checkpoint(Path db) {

@@ -2,7 +2,6 @@ package dev.ccp.projector.follow;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
-import dev.ccp.events.EventTailer;
 import dev.ccp.events.LogEntry;
 import dev.ccp.projector.ProjectorException;
 import dev.ccp.projector.Progress;
@@ -136,9 +135,11 @@ public final class TailLoop {
         final long[] sinceCommit;
         Connection db;
         EventLog log;
-        EventTailer tailer;
+        LogReader reader;
+        long startAfter;
         RequestJoin join;
         long lastIndex = -1;
+        String checkpointName;
         Long lastTsUs;
         int batch;
         long lastCommitNanos = System.nanoTime();
@@ -200,13 +201,8 @@ public final class TailLoop {
                 lastTsUs = slowest.lastTsUs();
                 lastIndex = slowest.index();
                 log = EventLog.open(paths.queueDir());
-                try {
-                    tailer = log.after(slowest.index());
-                } catch (IllegalStateException e) {
-                    throw new ProjectorException("the checkpoint of " + slowest.name() + " (index 0x"
-                            + Long.toHexString(slowest.index()) + ") is not in the log at " + paths.queueDir()
-                            + "; run bin/ccp-projector --rebuild");
-                }
+                startAfter = slowest.index();
+                checkpointName = slowest.name();
             } catch (SQLException | IOException e) {
                 throw new StoreFailure(e.getMessage(), e);
             }
@@ -219,28 +215,38 @@ public final class TailLoop {
             long runStart = System.nanoTime();
             long lastProgress = runStart;
             long lastLag = 0;
+            int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == Mode.ONCE ? 65_536 : 4_096;
+            reader = new LogReader(log, startAfter, mode == Mode.FOLLOW);
             while (!stop.getAsBoolean()) {
-                LogEntry entry = tailer.next();
+                List<LogEntry> chunk;
+                try {
+                    chunk = reader.poll(100);
+                } catch (IllegalStateException e) {
+                    throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
+                            + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
+                            + "; run bin/ccp-projector --rebuild");
+                }
                 long now = System.nanoTime();
-                if (entry == null) {
+                if (chunk == null || chunk == LogReader.CAUGHT_UP) {
                     boolean publishDue = now - lastPublishNanos >= settings.rollupInterval().toNanos();
                     if (batch > 0 || (publishDue && publishPending)) {
                         commit(publishDue, false);
                     }
-                    if (mode == Mode.ONCE) {
+                    if (mode == Mode.ONCE && chunk == LogReader.CAUGHT_UP) {
                         break;
                     }
                     idle();
                     if (now - lastLag >= LAG_EVERY_NANOS) {
-                        metrics.lag(0);
+                        metrics.lag(log.countAfter(lastIndex));
                         lastLag = now;
                     }
-                    LockSupport.parkNanos(20_000_000L);
                     continue;
                 }
-                apply(entry);
-                done++;
-                if (batch >= settings.batchSize() || now - lastCommitNanos >= COMMIT_EVERY_NANOS) {
+                for (LogEntry entry : chunk) {
+                    apply(entry);
+                }
+                done += chunk.size();
+                if (batch >= batchSize || now - lastCommitNanos >= COMMIT_EVERY_NANOS) {
                     commit(mode == Mode.FOLLOW && now - lastPublishNanos >= settings.rollupInterval().toNanos(), false);
                     if (mode == Mode.FOLLOW && now - lastLag >= LAG_EVERY_NANOS) {
                         metrics.lag(log.countAfter(lastIndex));
@@ -362,8 +368,8 @@ public final class TailLoop {
         @Override
         public void close() {
             projections.forEach(Projection::close);
-            if (tailer != null) {
-                tailer.close();
+            if (reader != null) {
+                reader.close();
             }
             if (log != null) {
                 log.close();

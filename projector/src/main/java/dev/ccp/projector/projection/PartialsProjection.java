@@ -15,10 +15,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -32,8 +37,14 @@ public final class PartialsProjection implements Projection {
     public static final String SUFFIX = ".partial";
 
     private final Path dir;
-    private final Set<String> touched = new HashSet<>();
+    /** Current length of each file this run has touched (what it will be once the queued writes ran). */
+    private final Map<String, Long> lengths = new HashMap<>();
     private final Map<String, Long> dirty = new TreeMap<>();
+    private ExecutorService writer;
+    private Future<?> lastWrite = CompletableFuture.completedFuture(null);
+    private volatile IOException writeFailure;
+    private boolean noSavedLengths;
+    private boolean dirReady;
     private Connection db;
 
     public PartialsProjection(Path dir) {
@@ -57,10 +68,16 @@ public final class PartialsProjection implements Projection {
     }
 
     @Override
-    public void open(Connection db, Checkpoint checkpoint) throws IOException {
+    public void open(Connection db, Checkpoint checkpoint) throws IOException, SQLException {
         this.db = db;
-        touched.clear();
+        lengths.clear();
         dirty.clear();
+        dirReady = false;
+        try (var st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM partial_files)")) {
+            noSavedLengths = rs.next() && rs.getInt(1) == 0;
+        }
+        // File work runs on its own thread, beside the projecting one; flushFiles() waits for it.
+        writer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("ccp-projector-partials").unstarted(r));
     }
 
     @Override
@@ -69,28 +86,56 @@ public final class PartialsProjection implements Projection {
             return;
         }
         String name = fileName(p.reqId());
+        Long current = lengths.get(name);
+        boolean first = current == null;
+        long at;
         try {
-            Files.createDirectories(dir);
-            Path file = dir.resolve(name);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                long length;
-                if (touched.add(name)) {
-                    long saved = savedLength(name);
-                    if (ch.size() > saved) {
-                        ch.truncate(saved);
-                    }
-                    length = Math.min(saved, ch.size());
-                } else {
-                    length = dirty.getOrDefault(name, ch.size());
-                }
-                ByteBuffer bb = ByteBuffer.wrap((p.data() == null ? "" : p.data()).getBytes(StandardCharsets.UTF_8));
-                while (bb.hasRemaining()) {
-                    length += ch.write(bb, length);
-                }
-                dirty.put(name, length);
-            }
+            at = first ? (noSavedLengths ? 0 : savedLength(name)) : current;
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + dir.resolve(name), e);
+            throw new java.io.UncheckedIOException(e);
+        }
+        byte[] data = (p.data() == null ? "" : p.data()).getBytes(StandardCharsets.UTF_8);
+        lengths.put(name, at + data.length);
+        dirty.put(name, at + data.length);
+        Path file = dir.resolve(name);
+        boolean mkdir = !dirReady;
+        dirReady = true;
+        lastWrite = writer.submit(() -> {
+            try {
+                if (mkdir) {
+                    Files.createDirectories(dir);
+                }
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    if (first && ch.size() > at) {
+                        // Bytes a killed run wrote after the checkpoint.
+                        ch.truncate(at);
+                    }
+                    ByteBuffer bb = ByteBuffer.wrap(data);
+                    long pos = at;
+                    while (bb.hasRemaining()) {
+                        pos += ch.write(bb, pos);
+                    }
+                }
+            } catch (IOException e) {
+                writeFailure = new IOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public void flushFiles() throws IOException {
+        try {
+            lastWrite.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing partials", e);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+        IOException failure = writeFailure;
+        if (failure != null) {
+            writeFailure = null;
+            throw failure;
         }
     }
 
@@ -123,6 +168,23 @@ public final class PartialsProjection implements Projection {
     @Override
     public void afterCommit(boolean last) {
         dirty.clear();
+        if (lengths.size() > 10_000) {
+            // Committed lengths are in partial_files now; read them from there when touched again.
+            lengths.clear();
+            noSavedLengths = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.shutdown();
+            try {
+                writer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

@@ -44,7 +44,6 @@ public final class Database {
               instance                    TEXT
             )""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",
-            "CREATE INDEX IF NOT EXISTS samples_model_ts ON samples (model, ts_us)",
             rollupTable("rollup_hour"),
             rollupTable("rollup_day"),
             """
