@@ -3,6 +3,7 @@ package dev.ccp.projector.follow;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.LogEntry;
+import dev.ccp.projector.Projector;
 import dev.ccp.projector.ProjectorException;
 import dev.ccp.projector.Progress;
 import dev.ccp.projector.Settings;
@@ -158,6 +159,13 @@ public final class TailLoop {
 
         void open(boolean wipe) {
             try {
+                if (wipe && projections.stream().map(Projection::name).toList().containsAll(Projector.PROJECTIONS)) {
+                    // Rebuilding everything: a fresh file is much faster than deleting millions of rows.
+                    // Readers holding the old file open keep reading it until they reopen.
+                    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                        java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(paths.dbPath() + suffix));
+                    }
+                }
                 db = Database.open(paths.dbPath());
                 if (wipe) {
                     for (Projection p : projections) {
