@@ -30,17 +30,14 @@ public final class MetricsProjection implements Projection {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final Path file;
-    private final Duration pace;
+    private final long paceNanos;
     private Board board = new Board();
     private boolean dirty;
     private long lastWriteNanos;
 
     public MetricsProjection(Path file, java.time.Duration pace) {
         this.file = file;
-        this.pace = new Duration(pace.toNanos());
-    }
-
-    private record Duration(long nanos) {
+        this.paceNanos = pace.toNanos();
     }
 
     @Override
@@ -78,7 +75,7 @@ public final class MetricsProjection implements Projection {
     @Override
     public void afterCommit(boolean last) throws IOException {
         long now = System.nanoTime();
-        if (!dirty || (!last && now - lastWriteNanos < pace.nanos())) {
+        if (!dirty || (!last && now - lastWriteNanos < paceNanos)) {
             return;
         }
         write(file, render(board));
