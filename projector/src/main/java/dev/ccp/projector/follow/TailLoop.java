@@ -255,7 +255,8 @@ public final class TailLoop {
                 }
                 done += chunk.size();
                 if (batch >= batchSize || now - lastCommitNanos >= COMMIT_EVERY_NANOS) {
-                    commit(mode == Mode.FOLLOW && now - lastPublishNanos >= settings.rollupInterval().toNanos(), false);
+                    // --once/--rebuild publish with every transaction: rollups fold from the batch still in memory.
+                    commit(mode == Mode.ONCE || now - lastPublishNanos >= settings.rollupInterval().toNanos(), false);
                     if (mode == Mode.FOLLOW && now - lastLag >= LAG_EVERY_NANOS) {
                         metrics.lag(log.countAfter(lastIndex));
                         lastLag = now;

@@ -1,11 +1,13 @@
 package dev.ccp.projector.sqlite;
 
+import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.projector.projection.LatencySketch;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,10 +23,9 @@ public final class Rollups {
     private Rollups() {
     }
 
-    /** Folds the samples with {@code after < idx <= upTo}; returns the rollup rows written. */
+    /** Folds the samples with {@code after < idx <= upTo}, read back from the table; returns the rollup rows written. */
     public static long fold(Connection db, long after, long upTo) throws SQLException {
-        Map<Key, Bucket> hour = new TreeMap<>();
-        Map<Key, Bucket> day = new TreeMap<>();
+        Folding f = new Folding();
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens,"
                         + " cache_read_input_tokens, latency_ms FROM samples WHERE idx > ? AND idx <= ? ORDER BY idx")) {
@@ -32,25 +33,44 @@ public final class Rollups {
             ps.setLong(2, upTo);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long tsS = Math.floorDiv(rs.getLong(1), 1_000_000L);
-                    String model = orUnknown(rs.getString(2));
-                    String lane = orUnknown(rs.getString(3));
                     int status = rs.getInt(4);
                     String outcome = rs.getString(5);
-                    boolean error = status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome));
-                    long latencyUs = Math.round(rs.getDouble(10) * 1000);
-                    long in = rs.getLong(6);
-                    long out = rs.getLong(7);
-                    long cc = rs.getLong(8);
-                    long cr = rs.getLong(9);
-                    hour.computeIfAbsent(new Key(Math.floorDiv(tsS, 3600L) * 3600L, model, lane), k -> new Bucket())
-                            .add(error, in, out, cc, cr, latencyUs);
-                    day.computeIfAbsent(new Key(Math.floorDiv(tsS, 86_400L) * 86_400L, model, lane), k -> new Bucket())
-                            .add(error, in, out, cc, cr, latencyUs);
+                    f.add(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome)),
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), Math.round(rs.getDouble(10) * 1000));
                 }
             }
         }
-        return write(db, HOUR, hour) + write(db, DAY, day);
+        return f.write(db);
+    }
+
+    /** Folds samples still in memory (the same rows the table holds); returns the rollup rows written. */
+    public static long fold(Connection db, List<FinishedRequest> samples) throws SQLException {
+        Folding f = new Folding();
+        for (FinishedRequest r : samples) {
+            f.add(r.tsUs(), r.model(), r.lane(), r.isError(), r.inputTokens(), r.outputTokens(),
+                    r.cacheCreationInputTokens(), r.cacheReadInputTokens(), r.latencyUs());
+        }
+        return f.write(db);
+    }
+
+    private static final class Folding {
+        final Map<Key, Bucket> hour = new TreeMap<>();
+        final Map<Key, Bucket> day = new TreeMap<>();
+
+        void add(long tsUs, String model, String lane, boolean error, long in, long out, long cc, long cr, long latencyUs) {
+            long tsS = Math.floorDiv(tsUs, 1_000_000L);
+            String m = orUnknown(model);
+            String l = orUnknown(lane);
+            hour.computeIfAbsent(new Key(Math.floorDiv(tsS, 3600L) * 3600L, m, l), k -> new Bucket())
+                    .add(error, in, out, cc, cr, latencyUs);
+            day.computeIfAbsent(new Key(Math.floorDiv(tsS, 86_400L) * 86_400L, m, l), k -> new Bucket())
+                    .add(error, in, out, cc, cr, latencyUs);
+        }
+
+        long write(Connection db) throws SQLException {
+            return Rollups.write(db, HOUR, hour) + Rollups.write(db, DAY, day);
+        }
     }
 
     private static long write(Connection db, String table, Map<Key, Bucket> buckets) throws SQLException {
