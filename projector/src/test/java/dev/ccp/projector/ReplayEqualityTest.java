@@ -42,6 +42,8 @@ class ReplayEqualityTest {
                     "claude-sonnet-4-5", true, 10, "x-api-key", "cli", null));
             log.append(new Event.RouteDecided("e21", "req_open", T + 101, "px_test", "default_route", "anthropic", "anthropic",
                     "claude-sonnet-4-5", "claude-sonnet-4-5", "passthrough", "default"));
+            log.append(new Event.RequestReceived("e20b", "req_open2", T + 102, "px_test", "POST", "/v1/messages", null,
+                    "claude-3-5-haiku-20241022", false, 10, "x-api-key", "cli", null));
             log.appendEncoded("{\"type\":\"RequestReceived\",\"v\":1,\"id\":".getBytes(StandardCharsets.UTF_8));
             Projector.catchUp(paths, Set.of(), SETTINGS, Progress.NONE);
             log.append(new Event.ProxyStarted("e22", null, T + 5_000_000, "px_next", "0.1.0", "127.0.0.1", 8082, 1, List.of()));
@@ -62,11 +64,11 @@ class ReplayEqualityTest {
         ProjectionSnapshot replayed = ProjectionSnapshot.of(paths);
 
         assertEquals(1, rebuilt.unreadable());
-        assertEquals(18, rebuilt.applied());
+        assertEquals(19, rebuilt.applied());
         assertEquals(incremental, replayed);
 
         List<String> lines = replayed.usageLines();
-        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(5, lines.size(), String.join("\n", lines));
         JsonNode aborted = JSON.readTree(lines.get(0));
         assertEquals("req_000000000000000000000001", aborted.get("req_id").asText());
         assertEquals("zai", aborted.get("lane").asText());
@@ -82,14 +84,18 @@ class ReplayEqualityTest {
         assertEquals("req_open", lost.get("req_id").asText());
         assertEquals("proxy_lost", lost.get("outcome").asText());
         assertEquals("anthropic", lost.get("lane").asText());
-        JsonNode after = JSON.readTree(lines.get(3));
+        JsonNode lost2 = JSON.readTree(lines.get(3));
+        assertEquals("req_open2", lost2.get("req_id").asText(), "one ProxyStarted closes every open request of the old instance");
+        assertEquals("proxy_lost", lost2.get("outcome").asText());
+        assertEquals("nonstream", lost2.get("op").asText());
+        JsonNode after = JSON.readTree(lines.get(4));
         assertEquals("req_after", after.get("req_id").asText());
         assertEquals("2026-01-01T00:00:05.250Z", after.get("ts").asText());
-        assertTrue(lines.get(3).contains("\"lane\":\"zai\""), "the guide's rg smoke test matches compact lines");
+        assertTrue(lines.get(4).contains("\"lane\":\"zai\""), "the guide's rg smoke test matches compact lines");
 
         assertEquals(1, JSON.readTree(replayed.metricsJson()).get("unreadable_events").asInt());
-        assertEquals(4, JSON.readTree(replayed.metricsJson()).at("/total/count").asInt());
-        assertEquals(4, replayed.tables().get("samples").size());
+        assertEquals(5, JSON.readTree(replayed.metricsJson()).at("/total/count").asInt());
+        assertEquals(5, replayed.tables().get("samples").size(), "each closed request has its own row");
         assertEquals("event: message_start\ndata: {}\n\n", replayed.partials().get("req_000000000000000000000001.partial"));
     }
 

@@ -6,13 +6,19 @@ package dev.ccp.projector.projection;
  * finished it (its position in every projection); times are event times in microseconds.
  * {@code ttfbUs} is -1 when no byte reached the client; nullable strings are null when the log never said.
  */
-public record FinishedRequest(long index, long tsUs, String reqId, String instance,
+public record FinishedRequest(long index, int seq, long tsUs, String reqId, String instance,
                               String model, String upstreamModel, String lane, String provider,
                               String decision, String op, int status, String headerMode, String http,
                               long latencyUs, long ttfbUs,
                               long inputTokens, long outputTokens,
                               long cacheCreationInputTokens, long cacheReadInputTokens,
                               String stopReason, String outcome, int attempts) {
+
+    public FinishedRequest withSeq(int n) {
+        return new FinishedRequest(index, n, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
+                headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
+                cacheReadInputTokens, stopReason, outcome, attempts);
+    }
 
     /** Failed from the operator's point of view: an error status, or an outcome other than ok or client_abort. */
     public boolean isError() {

@@ -95,6 +95,13 @@ public final class RequestJoin {
         if (!byAge.isEmpty() && byAge.first().firstTsUs < clockUs - lostAfterUs) {
             finished = closeOlderThan(index, clockUs - lostAfterUs, finished);
         }
+        if (finished.size() > 1) {
+            List<FinishedRequest> numbered = new ArrayList<>(finished.size());
+            for (int i = 0; i < finished.size(); i++) {
+                numbered.add(finished.get(i).withSeq(i));
+            }
+            return numbered;
+        }
         return finished;
     }
 
@@ -135,7 +142,7 @@ public final class RequestJoin {
     }
 
     private static FinishedRequest imported(long index, Event.ImportedSample e) {
-        return new FinishedRequest(index, e.tsUs(), e.reqId(), e.instance(), e.model(), null, e.lane(), e.provider(),
+        return new FinishedRequest(index, 0, e.tsUs(), e.reqId(), e.instance(), e.model(), null, e.lane(), e.provider(),
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
                 e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
@@ -245,7 +252,7 @@ public final class RequestJoin {
 
         FinishedRequest completed(long index, Event.ResponseCompleted e) {
             String op = e.op() != null ? e.op() : opFromStream();
-            return new FinishedRequest(index, e.tsUs(), reqId, instance, model, upstreamModel, lane, provider,
+            return new FinishedRequest(index, 0, e.tsUs(), reqId, instance, model, upstreamModel, lane, provider,
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
@@ -254,7 +261,7 @@ public final class RequestJoin {
 
         FinishedRequest lost(long index) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
-            return new FinishedRequest(index, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
+            return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
                     0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts);
         }

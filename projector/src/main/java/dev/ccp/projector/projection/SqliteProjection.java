@@ -55,10 +55,10 @@ public final class SqliteProjection implements Projection {
         rolledUpTo = CheckpointStore.load(db, ROLLUPS).map(Checkpoint::index).orElse(-1L);
         unfolded.clear();
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
-        insert = db.prepareStatement("INSERT OR REPLACE INTO samples (idx, ts_us, req_id, model, upstream_model, lane,"
+        insert = db.prepareStatement("INSERT OR REPLACE INTO samples (idx, seq, ts_us, req_id, model, upstream_model, lane,"
                 + " provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens,"
                 + " cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     @Override
@@ -92,31 +92,32 @@ public final class SqliteProjection implements Projection {
     public void writeRows(Connection db) throws SQLException {
         for (FinishedRequest r : samples) {
             insert.setLong(1, r.index());
-            insert.setLong(2, r.tsUs());
-            insert.setString(3, r.reqId());
-            insert.setString(4, r.model());
-            insert.setString(5, r.upstreamModel());
-            insert.setString(6, r.lane());
-            insert.setString(7, r.provider());
-            insert.setString(8, r.decision());
-            insert.setString(9, r.op());
-            insert.setInt(10, r.status());
-            insert.setString(11, r.headerMode());
-            insert.setString(12, r.http());
-            insert.setDouble(13, r.latencyUs() / 1000.0);
+            insert.setInt(2, r.seq());
+            insert.setLong(3, r.tsUs());
+            insert.setString(4, r.reqId());
+            insert.setString(5, r.model());
+            insert.setString(6, r.upstreamModel());
+            insert.setString(7, r.lane());
+            insert.setString(8, r.provider());
+            insert.setString(9, r.decision());
+            insert.setString(10, r.op());
+            insert.setInt(11, r.status());
+            insert.setString(12, r.headerMode());
+            insert.setString(13, r.http());
+            insert.setDouble(14, r.latencyUs() / 1000.0);
             if (r.ttfbUs() < 0) {
-                insert.setNull(14, Types.REAL);
+                insert.setNull(15, Types.REAL);
             } else {
-                insert.setDouble(14, r.ttfbUs() / 1000.0);
+                insert.setDouble(15, r.ttfbUs() / 1000.0);
             }
-            insert.setLong(15, r.inputTokens());
-            insert.setLong(16, r.outputTokens());
-            insert.setLong(17, r.cacheCreationInputTokens());
-            insert.setLong(18, r.cacheReadInputTokens());
-            insert.setString(19, r.stopReason());
-            insert.setString(20, r.outcome());
-            insert.setInt(21, r.attempts());
-            insert.setString(22, r.instance());
+            insert.setLong(16, r.inputTokens());
+            insert.setLong(17, r.outputTokens());
+            insert.setLong(18, r.cacheCreationInputTokens());
+            insert.setLong(19, r.cacheReadInputTokens());
+            insert.setString(20, r.stopReason());
+            insert.setString(21, r.outcome());
+            insert.setInt(22, r.attempts());
+            insert.setString(23, r.instance());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {

@@ -20,7 +20,8 @@ public final class Database {
     static final List<String> SCHEMA = List.of(
             """
             CREATE TABLE IF NOT EXISTS samples (
-              idx                         INTEGER PRIMARY KEY,
+              idx                         INTEGER NOT NULL,
+              seq                         INTEGER NOT NULL,
               ts_us                       INTEGER NOT NULL,
               req_id                      TEXT,
               model                       TEXT,
@@ -41,8 +42,9 @@ public final class Database {
               stop_reason                 TEXT,
               outcome                     TEXT,
               attempts                    INTEGER NOT NULL,
-              instance                    TEXT
-            )""",
+              instance                    TEXT,
+              PRIMARY KEY (idx, seq)
+            ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",
             rollupTable("rollup_hour"),
             rollupTable("rollup_day"),

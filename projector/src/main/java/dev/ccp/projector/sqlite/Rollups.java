@@ -28,7 +28,7 @@ public final class Rollups {
         Folding f = new Folding();
         try (PreparedStatement ps = db.prepareStatement(
                 "SELECT ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens,"
-                        + " cache_read_input_tokens, latency_ms FROM samples WHERE idx > ? AND idx <= ? ORDER BY idx")) {
+                        + " cache_read_input_tokens, latency_ms FROM samples WHERE idx > ? AND idx <= ? ORDER BY idx, seq")) {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
             try (ResultSet rs = ps.executeQuery()) {

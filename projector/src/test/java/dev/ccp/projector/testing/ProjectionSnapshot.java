@@ -27,7 +27,7 @@ public record ProjectionSnapshot(String usageJsonl, String metricsJson, Map<Stri
     public static final Map<String, String> TABLES = new LinkedHashMap<>();
 
     static {
-        TABLES.put("samples", "idx");
+        TABLES.put("samples", "idx, seq");
         TABLES.put("rollup_hour", "bucket_start, model, lane");
         TABLES.put("rollup_day", "bucket_start, model, lane");
         TABLES.put("quota_usage", "minute_start, lane, model");

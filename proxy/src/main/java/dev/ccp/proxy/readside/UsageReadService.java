@@ -77,7 +77,7 @@ public final class UsageReadService implements HttpService {
             return;
         }
         String sql = "SELECT " + SAMPLE_COLUMNS + " FROM samples WHERE ts_us >= ?"
-                + (model != null ? " AND model = ?" : "") + " ORDER BY ts_us, idx LIMIT ?";
+                + (model != null ? " AND model = ?" : "") + " ORDER BY ts_us, idx, seq LIMIT ?";
         List<Map<String, Object>> rows = query(res, sql, since * 1_000_000L, model, limit + 1);
         if (rows == null) {
             return;

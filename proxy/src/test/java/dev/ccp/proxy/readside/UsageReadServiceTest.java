@@ -45,12 +45,12 @@ class UsageReadServiceTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             // The columns the projector writes (docs/PROJECTIONS.md).
-            s.execute("CREATE TABLE samples (idx INTEGER PRIMARY KEY, ts_us INTEGER NOT NULL, req_id TEXT, model TEXT,"
+            s.execute("CREATE TABLE samples (idx INTEGER NOT NULL, seq INTEGER NOT NULL, ts_us INTEGER NOT NULL, req_id TEXT, model TEXT,"
                     + " upstream_model TEXT, lane TEXT, provider TEXT, decision TEXT, op TEXT, status INTEGER NOT NULL,"
                     + " header_mode TEXT, http TEXT, latency_ms REAL NOT NULL, ttfb_ms REAL, input_tokens INTEGER NOT NULL,"
                     + " output_tokens INTEGER NOT NULL, cache_creation_input_tokens INTEGER NOT NULL,"
                     + " cache_read_input_tokens INTEGER NOT NULL, stop_reason TEXT, outcome TEXT, attempts INTEGER NOT NULL,"
-                    + " instance TEXT)");
+                    + " instance TEXT, PRIMARY KEY (idx, seq)) WITHOUT ROWID");
             for (String t : new String[] {"rollup_hour", "rollup_day"}) {
                 s.execute("CREATE TABLE " + t + " (bucket_start INTEGER NOT NULL, model TEXT NOT NULL, lane TEXT NOT NULL,"
                         + " count INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,"
@@ -59,7 +59,7 @@ class UsageReadServiceTest {
                         + " latency_sketch BLOB NOT NULL, PRIMARY KEY (bucket_start, model, lane)) WITHOUT ROWID");
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 sample(ps, 1, T + 10, "req_a", "claude-3-5-haiku-20241022", "zai");
                 sample(ps, 2, T + 3_700, "req_b", "claude-sonnet-4-5", "anthropic");
                 sample(ps, 3, T + 7_300, "req_c", "claude-3-5-haiku-20241022", "zai");
@@ -73,7 +73,7 @@ class UsageReadServiceTest {
     }
 
     private static void sample(PreparedStatement ps, long idx, long tsS, String req, String model, String lane) throws Exception {
-        Object[] v = {idx, tsS * 1_000_000L, req, model, "glm-4.5-air", lane, lane, "model_route", "stream", 200,
+        Object[] v = {idx, 0, tsS * 1_000_000L, req, model, "glm-4.5-air", lane, lane, "model_route", "stream", 200,
                 "x-api-key", "h2", 120.5, null, 10, 20, 0, 5, "end_turn", "ok", 1, "px_1"};
         for (int i = 0; i < v.length; i++) {
             ps.setObject(i + 1, v[i]);
