@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The projector's command line. Exit status: 0 done, 2 bad usage or a run that cannot go on (one line, no trace). */
 @Command(name = "ccp-projector", mixinStandardHelpOptions = true, version = "ccp-projector 0.1.0",
-        description = {"Follows logs/queue and builds logs/usage.jsonl, logs/ccp.sqlite3, results/METRICS.json and",
-                "logs/partials/, each exactly once with its own checkpoint. See docs/PROJECTIONS.md."})
+        description = {"Follows logs/queue and builds logs/usage.jsonl, logs/ccp.sqlite3,",
+                "results/METRICS.json and logs/partials/, each exactly once with its own",
+                "checkpoint. See docs/PROJECTIONS.md."})
 final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--once", description = "catch up with the log, publish everything and exit")
