@@ -36,13 +36,60 @@ public final class Projector {
     private Projector() {
     }
 
-    /** Brings the projections ({@code only}; empty or null = all) up to the end of the log and returns. */
+    /**
+     * Brings the projections ({@code only}; empty or null = all) up to the end of the log and returns.
+     * When another projector process is building them (for example {@code make run}), it waits up to
+     * 30 s for that process to reach the end of the log as it was when called, and returns a summary
+     * with nothing applied by this call.
+     *
+     * @throws ProjectionBusyException when another process holds them and does not catch up in time
+     */
     public static Summary catchUp(CcpPaths paths, Set<String> only) {
         return catchUp(paths, only, Settings.fromEnvironment(), Progress.NONE);
     }
 
     public static Summary catchUp(CcpPaths paths, Set<String> only, Settings settings, Progress progress) {
-        return run(paths, only, settings, TailLoop.Mode.ONCE, false, progress, () -> false, metricsFor(paths));
+        long started = System.nanoTime();
+        try {
+            return run(paths, only, settings, TailLoop.Mode.ONCE, false, progress, () -> false, metricsFor(paths));
+        } catch (ProjectionBusyException busy) {
+            List<String> names = select(only);
+            if (awaitCurrent(paths, names, Duration.ofSeconds(30))) {
+                return new Summary(names, 0, 0, lastIndex(paths), 0, System.nanoTime() - started);
+            }
+            throw busy;
+        }
+    }
+
+    /**
+     * Waits until every named projection's checkpoint has reached the last event in the log at the
+     * time of the call; false on timeout.
+     */
+    public static boolean awaitCurrent(CcpPaths paths, Collection<String> projections, Duration timeout) {
+        long target = lastIndex(paths);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            java.util.Map<String, Long> at = new java.util.HashMap<>();
+            for (ProjectionStatus s : status(paths)) {
+                at.put(s.name(), s.index());
+            }
+            if (projections.stream().allMatch(p -> at.getOrDefault(p, -1L) >= target)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+    }
+
+    private static long lastIndex(CcpPaths paths) {
+        if (!Files.isDirectory(paths.queueDir())) {
+            return -1;
+        }
+        try (EventLog log = EventLog.open(paths.queueDir())) {
+            return log.lastIndex();
+        }
     }
 
     /** Wipes the projections ({@code only}; empty or null = all) and rebuilds them from the first event. */

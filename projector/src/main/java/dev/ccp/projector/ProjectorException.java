@@ -1,7 +1,7 @@
 package dev.ccp.projector;
 
 /** A run that cannot go on; the message is one line for operators. */
-public final class ProjectorException extends RuntimeException {
+public class ProjectorException extends RuntimeException {
     public ProjectorException(String message) {
         super(message);
     }

@@ -143,13 +143,34 @@ class ExactlyOnceTest {
     }
 
     @Test
-    void aProjectionBeingBuiltByAnotherProcessIsRefusedWithAClearMessage() throws Exception {
+    void aRebuildOfAProjectionBeingBuiltByAnotherProcessIsRefusedWithAClearMessage() throws Exception {
         CcpPaths paths = CcpPaths.under(dir);
         Files.createDirectories(paths.logDir());
         try (ProjectionLock held = ProjectionLock.tryAcquire(paths.dbPath(), "sqlite").orElseThrow()) {
-            ProjectorException e = assertThrows(ProjectorException.class,
-                    () -> Projector.catchUp(paths, Set.of("sqlite"), SETTINGS, Progress.NONE));
+            ProjectionBusyException e = assertThrows(ProjectionBusyException.class,
+                    () -> Projector.rebuild(paths, Set.of("sqlite"), SETTINGS, Progress.NONE));
             assertTrue(e.getMessage().contains("projection sqlite is being built by another projector process"), e.getMessage());
         }
+    }
+
+    @Test
+    void aCatchUpOfProjectionsAnotherProcessFollowsWaitsForThatProcessToReachTheEndOfTheLog() throws Exception {
+        CcpPaths paths = CcpPaths.under(dir);
+        try (EventLog log = EventLog.open(paths.queueDir())) {
+            request(log, "r1", T, "px1", true);
+        }
+        Summary waited;
+        java.util.concurrent.CompletableFuture<Summary> waiting;
+        try (ProjectionLock held = ProjectionLock.tryAcquire(paths.dbPath(), "metrics").orElseThrow()) {
+            waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> Projector.catchUp(paths, Set.of("metrics"), SETTINGS, Progress.NONE));
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                    .until(() -> !waiting.isDone());
+        }
+        // The "other process" (here: this thread, now holding the lock) catches up.
+        assertEquals(3, Projector.catchUp(paths, Set.of("metrics"), SETTINGS, Progress.NONE).applied());
+        waited = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, waited.applied());
+        assertTrue(Files.readString(paths.metricsJson()).contains("\"count\": 1"));
     }
 }

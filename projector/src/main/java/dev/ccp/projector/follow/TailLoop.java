@@ -3,6 +3,7 @@ package dev.ccp.projector.follow;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.LogEntry;
+import dev.ccp.projector.ProjectionBusyException;
 import dev.ccp.projector.Projector;
 import dev.ccp.projector.ProjectorException;
 import dev.ccp.projector.Progress;
@@ -78,7 +79,7 @@ public final class TailLoop {
             for (String name : names) {
                 Optional<ProjectionLock> lock = ProjectionLock.tryAcquire(paths.dbPath(), name);
                 if (lock.isEmpty()) {
-                    throw new ProjectorException("projection " + name + " is being built by another projector process (pid "
+                    throw new ProjectionBusyException(name, "projection " + name + " is being built by another projector process (pid "
                             + ProjectionLock.holder(paths.dbPath(), name) + "); stop it first or leave it to it");
                 }
                 locks.add(lock.get());
@@ -267,7 +268,7 @@ public final class TailLoop {
                     lastProgress = now;
                 }
             }
-            commit(true, mode == Mode.ONCE);
+            commit(true, true);
             if (progress != Progress.NONE) {
                 long now = System.nanoTime();
                 progress.update(done, Math.max(total, done), done * 1e9 / Math.max(1, now - runStart));
