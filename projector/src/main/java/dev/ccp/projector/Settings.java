@@ -40,6 +40,13 @@ public record Settings(Duration sampleTtl, Duration rollupInterval, Duration los
         }
         Duration interval = Durations.fromEnv(env, "CCP_ROLLUP_INTERVAL", DEFAULTS.rollupInterval());
         Duration lost = Durations.fromEnv(env, "CCP_LOST_AFTER", DEFAULTS.lostAfter());
+        if (lost.isZero() || lost.isNegative()) {
+            throw new IllegalArgumentException("CCP_LOST_AFTER=" + env.get("CCP_LOST_AFTER")
+                    + " must be longer than 0 (for example 1h): it is how long a request may stay open in event time");
+        }
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("CCP_ROLLUP_INTERVAL must not be negative");
+        }
         return new Settings(ttl, interval, lost, DEFAULTS.batchSize());
     }
 
