@@ -230,10 +230,13 @@ public final class TailLoop {
                 List<LogEntry> chunk;
                 try {
                     chunk = reader.poll(100);
-                } catch (IllegalStateException e) {
-                    throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
-                            + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
-                            + "; run bin/ccp-projector --rebuild");
+                } catch (RuntimeException e) {
+                    if (e.getMessage() != null && e.getMessage().contains("is not in the log")) {
+                        throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
+                                + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
+                                + "; run bin/ccp-projector --rebuild");
+                    }
+                    throw new ProjectorException("cannot read the log at " + paths.queueDir() + ": " + e.getMessage(), e);
                 }
                 long now = System.nanoTime();
                 if (chunk == null || chunk == LogReader.CAUGHT_UP) {
