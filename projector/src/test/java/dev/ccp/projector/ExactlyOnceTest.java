@@ -173,4 +173,26 @@ class ExactlyOnceTest {
         assertEquals(0, waited.applied());
         assertTrue(Files.readString(paths.metricsJson()).contains("\"count\": 1"));
     }
+
+    @Test
+    void aCheckpointTheLogNoLongerHoldsAsksForARebuildInOneLine() throws Exception {
+        CcpPaths paths = CcpPaths.under(dir);
+        try (EventLog log = EventLog.open(paths.queueDir())) {
+            request(log, "r1", T, "px1", true);
+            request(log, "r2", T + 10, "px1", true);
+        }
+        Projector.catchUp(paths, Set.of(), SETTINGS, Progress.NONE);
+        try (var files = Files.walk(paths.queueDir())) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        try (EventLog log = EventLog.open(paths.queueDir())) {
+            request(log, "r3", T + 20, "px1", true);
+        }
+        ProjectorException e = assertThrows(ProjectorException.class,
+                () -> Projector.catchUp(paths, Set.of(), SETTINGS, Progress.NONE));
+        assertTrue(e.getMessage().endsWith("is not in the log at " + paths.queueDir() + "; run bin/ccp-projector --rebuild"),
+                e.getMessage());
+        Projector.rebuild(paths, Set.of(), SETTINGS, Progress.NONE);
+        assertEquals(1, ProjectionSnapshot.of(paths).usageLines().size());
+    }
 }

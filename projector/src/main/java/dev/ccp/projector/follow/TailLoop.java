@@ -212,6 +212,12 @@ public final class TailLoop {
                 log = EventLog.open(paths.queueDir());
                 startAfter = slowest.index();
                 checkpointName = slowest.name();
+                if (startAfter > log.lastIndex()) {
+                    // The log lost entries the projections already hold (the queue was deleted or replaced).
+                    throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
+                            + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
+                            + "; run bin/ccp-projector --rebuild");
+                }
             } catch (SQLException | IOException e) {
                 throw new StoreFailure(e.getMessage(), e);
             }
