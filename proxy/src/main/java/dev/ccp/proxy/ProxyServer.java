@@ -10,6 +10,7 @@ import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.routing.Catalog;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.upstream.AttemptPolicy;
@@ -84,7 +85,8 @@ public final class ProxyServer implements AutoCloseable {
         metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
         ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy, AttemptPolicy.SINGLE,
                 new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
-                config.maxBodyBytes(), List.of()));
+                config.maxBodyBytes(),
+                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())))));
         WebServer server;
         try {
             server = WebServer.builder()

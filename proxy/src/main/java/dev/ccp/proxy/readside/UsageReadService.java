@@ -40,6 +40,8 @@ import java.util.logging.Logger;
  * Bad parameters are answered 400 as Anthropic shapes errors. The shapes are in docs/PROJECTIONS.md.
  */
 public final class UsageReadService implements HttpService {
+    /** Where the proxy mounts it: {@code /v1/usage/samples} and {@code /v1/usage/rollups}. */
+    public static final String PATH = "/v1/usage";
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
     private static final Logger LOG = Logger.getLogger(UsageReadService.class.getName());
@@ -59,8 +61,8 @@ public final class UsageReadService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/v1/usage/samples", this::samples)
-                .get("/v1/usage/rollups", this::rollups);
+        rules.get("/samples", this::samples)
+                .get("/rollups", this::rollups);
     }
 
     private void samples(ServerRequest req, ServerResponse res) {

@@ -83,7 +83,7 @@ class UsageReadServiceTest {
 
     private void start(Path db) {
         server = WebServer.builder().host("127.0.0.1").port(0)
-                .routing(r -> r.register(new UsageReadService(db)))
+                .routing(r -> r.register(UsageReadService.PATH, new UsageReadService(db)))
                 .build().start();
     }
 
