@@ -37,8 +37,8 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
             description = "run only these projections: usage-jsonl,sqlite,metrics,partials (default: all)")
     List<String> only = List.of();
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "8083",
-            description = "port of GET /metrics and /healthz on 127.0.0.1 (0 = off; default ${DEFAULT-VALUE})")
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:CCP_PROJECTOR_METRICS_PORT:-8083}",
+            description = "port of GET /metrics and /healthz on 127.0.0.1 (0 = off; default CCP_PROJECTOR_METRICS_PORT, else 8083)")
     int metricsPort;
 
     @Option(names = "--progress", negatable = true, description = "show a progress bar (default: when stdout is a terminal)")
