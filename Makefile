@@ -42,3 +42,7 @@ bench: ## proxy benchmark: added latency p50/p99 and req/s, proxy vs direct, 64 
 	"$(JAVA_HOME)/bin/java" $(JVM_FLAGS) -Dccp.home=$(ROOT) -Djava.util.logging.config.file=$(ROOT)/configs/logging.properties \
 	  -cp $(ROOT)/proxy/target/test-classes:$(ROOT)/proxy/target/classes:$$(cat $(ROOT)/proxy/target/bench.classpath) \
 	  dev.ccp.proxy.bench.ProxyBench $(BENCH_ARGS)
+
+bench-replay: ## replay benchmark: 1M synthetic requests (4M+ events), timed --rebuild of every projection (BENCH_REQUESTS, BENCH_XMX)
+	$(NEED_JDK)
+	@scripts/bench-replay.sh

@@ -1,12 +1,17 @@
 package dev.ccp.projector;
 
-/** Placeholder until the projector lands. */
+import picocli.CommandLine;
+
+/** {@code bin/ccp-projector}: builds every projection from the event log. See {@link ProjectorCommand}. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("ccp projector: not built yet");
-        System.exit(2);
+        System.exit(ProjectorCommand.execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new ProjectorCommand());
     }
 }

@@ -16,6 +16,7 @@ import dev.ccp.proxy.control.ControlPlane;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
+import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.upstream.AttemptPolicies;
 import dev.ccp.proxy.upstream.UpstreamClients;
@@ -99,7 +100,8 @@ public final class ProxyServer implements AutoCloseable {
         ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy,
                 AttemptPolicies.firstRetry(upstreamErrors.recorder(), control.attemptPolicy()),
                 new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
-                config.maxBodyBytes(), List.of())
+                config.maxBodyBytes(),
+                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath()))))
                 .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
                 .withExtraService("/admin", new AdminService(control)));

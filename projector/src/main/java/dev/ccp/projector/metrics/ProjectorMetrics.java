@@ -1,0 +1,72 @@
+package dev.ccp.projector.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The projector's own metrics, in Prometheus text: {@code ccp_store_writes_total},
+ * {@code ccp_store_write_errors_total}, {@code ccp_rollup_duration_seconds}, {@code ccp_store_size_bytes},
+ * {@code ccp_projector_lag_events} and {@code ccp_projector_events_total{projection}}.
+ */
+public final class ProjectorMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter storeWrites;
+    private final Counter storeWriteErrors;
+    private final Timer rollupDuration;
+    private final AtomicLong lag = new AtomicLong();
+    private final Map<String, Counter> events = new ConcurrentHashMap<>();
+
+    public ProjectorMetrics(LongSupplier storeSizeBytes) {
+        storeWrites = Counter.builder("ccp.store.writes")
+                .description("rows written to the SQLite projection (samples, quota minutes, rollups)")
+                .register(registry);
+        storeWriteErrors = Counter.builder("ccp.store.write.errors")
+                .description("projection transactions that failed and were retried from the checkpoint")
+                .register(registry);
+        rollupDuration = Timer.builder("ccp.rollup.duration")
+                .description("time to publish hourly and daily rollups")
+                .register(registry);
+        Gauge.builder("ccp.store.size.bytes", storeSizeBytes::getAsLong)
+                .description("size of the SQLite projection with its write-ahead log")
+                .register(registry);
+        Gauge.builder("ccp.projector.lag.events", lag::get)
+                .description("events in the log not yet applied by the slowest projection of this process")
+                .register(registry);
+    }
+
+    public void storeWrites(long rows) {
+        storeWrites.increment(rows);
+    }
+
+    public void storeWriteError() {
+        storeWriteErrors.increment();
+    }
+
+    public void rollupTook(Duration d) {
+        rollupDuration.record(d);
+    }
+
+    public void lag(long events) {
+        lag.set(events);
+    }
+
+    public void applied(String projection, long n) {
+        events.computeIfAbsent(projection, p -> Counter.builder("ccp.projector.events")
+                .description("events applied, per projection")
+                .tag("projection", p)
+                .register(registry)).increment(n);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

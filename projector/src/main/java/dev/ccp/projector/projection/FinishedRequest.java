@@ -1,0 +1,32 @@
+package dev.ccp.projector.projection;
+
+/**
+ * One finished request as every projection sees it: joined from its events by {@link RequestJoin},
+ * or carried whole by an {@code ImportedSample}. {@code index} is the queue index of the event that
+ * finished it (its position in every projection); times are event times in microseconds.
+ * {@code ttfbUs} is -1 when no byte reached the client; nullable strings are null when the log never said.
+ */
+public record FinishedRequest(long index, int seq, long tsUs, String reqId, String instance,
+                              String model, String upstreamModel, String lane, String provider,
+                              String decision, String op, int status, String headerMode, String http,
+                              long latencyUs, long ttfbUs,
+                              long inputTokens, long outputTokens,
+                              long cacheCreationInputTokens, long cacheReadInputTokens,
+                              String stopReason, String outcome, int attempts) {
+
+    public FinishedRequest withSeq(int n) {
+        return new FinishedRequest(index, n, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
+                headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
+                cacheReadInputTokens, stopReason, outcome, attempts);
+    }
+
+    /** Failed from the operator's point of view: an error status, or an outcome other than ok or client_abort. */
+    public boolean isError() {
+        return status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome));
+    }
+
+    /** A provider's rate or capacity limit answer (429, 529). */
+    public boolean isLimited() {
+        return status == 429 || status == 529;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.ccp.projector.sqlite;
+
+import dev.ccp.projector.projection.FinishedRequest;
+import dev.ccp.projector.projection.LatencySketch;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Folds samples into the hourly and daily rollups. Every column only adds (counts, tokens, errors and
+ * a {@link LatencySketch} for the percentiles), so the rollups are the same whenever and in however
+ * many steps they are published, and whether or not retention has pruned the samples already folded.
+ */
+public final class Rollups {
+    public static final String HOUR = "rollup_hour";
+    public static final String DAY = "rollup_day";
+
+    private Rollups() {
+    }
+
+    /** Folds the samples with {@code after < idx <= upTo}, read back from the table; returns the rollup rows written. */
+    public static long fold(Connection db, long after, long upTo) throws SQLException {
+        Folding f = new Folding();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens,"
+                        + " cache_read_input_tokens, latency_ms FROM samples WHERE idx > ? AND idx <= ? ORDER BY idx, seq")) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int status = rs.getInt(4);
+                    String outcome = rs.getString(5);
+                    f.add(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome)),
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), Math.round(rs.getDouble(10) * 1000));
+                }
+            }
+        }
+        return f.write(db);
+    }
+
+    /** Folds samples still in memory (the same rows the table holds); returns the rollup rows written. */
+    public static long fold(Connection db, List<FinishedRequest> samples) throws SQLException {
+        Folding f = new Folding();
+        for (FinishedRequest r : samples) {
+            f.add(r.tsUs(), r.model(), r.lane(), r.isError(), r.inputTokens(), r.outputTokens(),
+                    r.cacheCreationInputTokens(), r.cacheReadInputTokens(), r.latencyUs());
+        }
+        return f.write(db);
+    }
+
+    private static final class Folding {
+        final Map<Key, Bucket> hour = new TreeMap<>();
+        final Map<Key, Bucket> day = new TreeMap<>();
+
+        void add(long tsUs, String model, String lane, boolean error, long in, long out, long cc, long cr, long latencyUs) {
+            long tsS = Math.floorDiv(tsUs, 1_000_000L);
+            String m = orUnknown(model);
+            String l = orUnknown(lane);
+            hour.computeIfAbsent(new Key(Math.floorDiv(tsS, 3600L) * 3600L, m, l), k -> new Bucket())
+                    .add(error, in, out, cc, cr, latencyUs);
+            day.computeIfAbsent(new Key(Math.floorDiv(tsS, 86_400L) * 86_400L, m, l), k -> new Bucket())
+                    .add(error, in, out, cc, cr, latencyUs);
+        }
+
+        long write(Connection db) throws SQLException {
+            return Rollups.write(db, HOUR, hour) + Rollups.write(db, DAY, day);
+        }
+    }
+
+    private static long write(Connection db, String table, Map<Key, Bucket> buckets) throws SQLException {
+        if (buckets.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement read = db.prepareStatement("SELECT count, errors, input_tokens, output_tokens,"
+                + " cache_creation_input_tokens, cache_read_input_tokens, latency_sketch FROM " + table
+                + " WHERE bucket_start = ? AND model = ? AND lane = ?");
+             PreparedStatement write = db.prepareStatement("INSERT OR REPLACE INTO " + table + " (bucket_start, model, lane,"
+                     + " count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,"
+                     + " latency_p50_ms, latency_p95_ms, latency_sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (var e : buckets.entrySet()) {
+                Key k = e.getKey();
+                Bucket b = e.getValue();
+                read.setLong(1, k.start());
+                read.setString(2, k.model());
+                read.setString(3, k.lane());
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        b.count += rs.getLong(1);
+                        b.errors += rs.getLong(2);
+                        b.in += rs.getLong(3);
+                        b.out += rs.getLong(4);
+                        b.cacheCreation += rs.getLong(5);
+                        b.cacheRead += rs.getLong(6);
+                        b.latency.merge(LatencySketch.fromBytes(rs.getBytes(7)));
+                    }
+                }
+                write.setLong(1, k.start());
+                write.setString(2, k.model());
+                write.setString(3, k.lane());
+                write.setLong(4, b.count);
+                write.setLong(5, b.errors);
+                write.setLong(6, b.in);
+                write.setLong(7, b.out);
+                write.setLong(8, b.cacheCreation);
+                write.setLong(9, b.cacheRead);
+                write.setDouble(10, b.latency.percentile(0.50) / 1000.0);
+                write.setDouble(11, b.latency.percentile(0.95) / 1000.0);
+                write.setBytes(12, b.latency.toBytes());
+                write.addBatch();
+            }
+            write.executeBatch();
+        }
+        return buckets.size();
+    }
+
+    private static String orUnknown(String s) {
+        return s == null ? "unknown" : s;
+    }
+
+    private record Key(long start, String model, String lane) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            int c = Long.compare(start, o.start);
+            if (c == 0) {
+                c = model.compareTo(o.model);
+            }
+            return c != 0 ? c : lane.compareTo(o.lane);
+        }
+    }
+
+    private static final class Bucket {
+        long count;
+        long errors;
+        long in;
+        long out;
+        long cacheCreation;
+        long cacheRead;
+        final LatencySketch latency = new LatencySketch();
+
+        void add(boolean error, long in, long out, long cc, long cr, long latencyUs) {
+            count++;
+            if (error) {
+                errors++;
+            }
+            this.in += in;
+            this.out += out;
+            cacheCreation += cc;
+            cacheRead += cr;
+            latency.add(latencyUs);
+        }
+    }
+}

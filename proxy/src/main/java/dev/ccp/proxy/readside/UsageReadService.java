@@ -1,0 +1,280 @@
+package dev.ccp.proxy.readside;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The guide's read endpoints over the projector's SQLite projection, opened read-only (WAL mode, so
+ * reading never blocks the projector):
+ * <ul>
+ *   <li>{@code GET /v1/usage/samples?since=<epoch seconds>&model=<opt>&limit=<opt>}</li>
+ *   <li>{@code GET /v1/usage/rollups?granularity=hour|day&model=<opt>&since=<opt epoch seconds>}</li>
+ * </ul>
+ * Bad parameters are answered 400 as Anthropic shapes errors. The shapes are in docs/PROJECTIONS.md.
+ */
+public final class UsageReadService implements HttpService {
+    /** Where the proxy mounts it: {@code /v1/usage/samples} and {@code /v1/usage/rollups}. */
+    public static final String PATH = "/v1/usage";
+    static final int DEFAULT_LIMIT = 1_000;
+    static final int MAX_LIMIT = 10_000;
+    private static final Logger LOG = Logger.getLogger(UsageReadService.class.getName());
+    private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+    private static final String SAMPLE_COLUMNS = "ts_us, req_id, model, lane, provider, decision, op, status, header_mode,"
+            + " http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens,"
+            + " cache_read_input_tokens, stop_reason, outcome, attempts, upstream_model";
+    private static final String ROLLUP_COLUMNS = "bucket_start, model, lane, count, errors, input_tokens, output_tokens,"
+            + " cache_creation_input_tokens, cache_read_input_tokens, latency_p50_ms, latency_p95_ms";
+
+    private final Path dbPath;
+
+    /** @param dbPath the projection database ({@code CCP_DB_PATH}, default {@code logs/ccp.sqlite3}) */
+    public UsageReadService(Path dbPath) {
+        this.dbPath = dbPath;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/samples", this::samples)
+                .get("/rollups", this::rollups);
+    }
+
+    private void samples(ServerRequest req, ServerResponse res) {
+        UriQuery q = req.query();
+        Long since;
+        int limit;
+        String model;
+        try {
+            since = epochSeconds(q, "since", true);
+            limit = limit(q);
+            model = optional(q, "model");
+        } catch (BadParameter e) {
+            badRequest(res, e.getMessage());
+            return;
+        }
+        String sql = "SELECT " + SAMPLE_COLUMNS + " FROM samples WHERE ts_us >= ?"
+                + (model != null ? " AND model = ?" : "") + " ORDER BY ts_us, idx, seq LIMIT ?";
+        List<Map<String, Object>> rows = query(res, sql, since * 1_000_000L, model, limit + 1);
+        if (rows == null) {
+            return;
+        }
+        boolean truncated = rows.size() > limit;
+        if (truncated) {
+            rows = rows.subList(0, limit);
+        }
+        for (Map<String, Object> row : rows) {
+            Object tsUs = row.get("ts_us");
+            Map<String, Object> withTs = new LinkedHashMap<>();
+            withTs.put("ts", Instant.ofEpochSecond(0, ((Number) tsUs).longValue() * 1_000L).toString());
+            withTs.putAll(row);
+            row.clear();
+            row.putAll(withTs);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("since", since);
+        body.put("model", model);
+        body.put("count", rows.size());
+        body.put("truncated", truncated);
+        body.put("samples", rows);
+        send(res, Status.OK_200, body);
+    }
+
+    private void rollups(ServerRequest req, ServerResponse res) {
+        UriQuery q = req.query();
+        String granularity;
+        Long since;
+        String model;
+        try {
+            granularity = optional(q, "granularity");
+            if (granularity == null || !(granularity.equals("hour") || granularity.equals("day"))) {
+                throw new BadParameter("granularity must be hour or day");
+            }
+            since = epochSeconds(q, "since", false);
+            model = optional(q, "model");
+        } catch (BadParameter e) {
+            badRequest(res, e.getMessage());
+            return;
+        }
+        long size = granularity.equals("hour") ? 3_600 : 86_400;
+        String sql = "SELECT " + ROLLUP_COLUMNS + " FROM rollup_" + granularity + " WHERE bucket_start > ?"
+                + (model != null ? " AND model = ?" : "") + " ORDER BY bucket_start, model, lane LIMIT ?";
+        long from = since == null ? Long.MIN_VALUE : since - size;
+        List<Map<String, Object>> rows = query(res, sql, from, model, MAX_LIMIT);
+        if (rows == null) {
+            return;
+        }
+        for (Map<String, Object> row : rows) {
+            long start = ((Number) row.get("bucket_start")).longValue();
+            Map<String, Object> withBucket = new LinkedHashMap<>();
+            withBucket.put("bucket", Instant.ofEpochSecond(start).toString());
+            withBucket.putAll(row);
+            row.clear();
+            row.putAll(withBucket);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("granularity", granularity);
+        body.put("since", since);
+        body.put("model", model);
+        body.put("count", rows.size());
+        body.put("rollups", rows);
+        send(res, Status.OK_200, body);
+    }
+
+    /** Rows as ordered maps; null when an error answer was sent. No database yet means no rows. */
+    private List<Map<String, Object>> query(ServerResponse res, String sql, long from, String model, int limit) {
+        if (!Files.exists(dbPath)) {
+            return new ArrayList<>();
+        }
+        try (Connection c = openReadOnly(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, from);
+            if (model != null) {
+                ps.setString(i++, model);
+            }
+            ps.setInt(i, limit);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int col = 1; col <= md.getColumnCount(); col++) {
+                        row.put(md.getColumnLabel(col), value(rs, col, md.getColumnType(col)));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+                return new ArrayList<>();
+            }
+            LOG.log(Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
+            send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static Object value(ResultSet rs, int col, int type) throws SQLException {
+        Object v = rs.getObject(col);
+        if (v == null) {
+            return null;
+        }
+        if (type == Types.REAL || type == Types.DOUBLE || type == Types.FLOAT || v instanceof Double) {
+            return rs.getDouble(col);
+        }
+        if (v instanceof Integer n) {
+            return n.longValue();
+        }
+        return v;
+    }
+
+    private Connection openReadOnly() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(SQLiteOpenMode.READONLY);
+        config.setBusyTimeout(5_000);
+        return config.createConnection("jdbc:sqlite:" + dbPath.toAbsolutePath());
+    }
+
+    private static Long epochSeconds(UriQuery q, String name, boolean required) throws BadParameter {
+        String v = optional(q, name);
+        if (v == null) {
+            if (required) {
+                throw new BadParameter(name + " is required: epoch seconds, for example " + name + "="
+                        + Instant.now().minusSeconds(3_600).getEpochSecond());
+            }
+            return null;
+        }
+        try {
+            long s = Long.parseLong(v);
+            if (s < 0 || s > 32_503_680_000L) {
+                throw new NumberFormatException();
+            }
+            return s;
+        } catch (NumberFormatException e) {
+            throw new BadParameter(name + " must be epoch seconds (a whole number between 0 and 32503680000), not '" + v + "'");
+        }
+    }
+
+    private static int limit(UriQuery q) throws BadParameter {
+        String v = optional(q, "limit");
+        if (v == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 1 || n > MAX_LIMIT) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadParameter("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + v + "'");
+        }
+    }
+
+    private static String optional(UriQuery q, String name) throws BadParameter {
+        if (!q.contains(name)) {
+            return null;
+        }
+        List<String> all = q.all(name);
+        if (all.size() > 1) {
+            throw new BadParameter(name + " is given " + all.size() + " times; give it once");
+        }
+        String v = all.getFirst().trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    private static void badRequest(ServerResponse res, String message) {
+        send(res, Status.BAD_REQUEST_400, error("invalid_request_error", message));
+    }
+
+    private static Map<String, Object> error(String type, String message) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", type);
+        error.put("message", message);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "error");
+        body.put("error", error);
+        return body;
+    }
+
+    private static void send(ServerResponse res, Status status, Object body) {
+        try {
+            res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final class BadParameter extends Exception {
+        BadParameter(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
