@@ -68,6 +68,8 @@ class ProxyAndProjectorProcessesTest {
             env.put("CCP_RESULTS_DIR", dir.resolve("results").toString());
             env.put("CCP_PROVIDERS_FILE", catalog.toString());
             env.put("HOME", dir.toString());
+            // Offload to Z.AI needs the zai_offload feature: without a license it would be license_block.
+            env.putAll(dev.ccp.proxy.testing.TestLicenses.licensed(dir));
             env.put("ZAI_API_KEY", ZAI_KEY);
 
             try (ChildJvm proxy = ChildJvm.start(java(dev.ccp.proxy.Main.class, "--port", "0"), env);
