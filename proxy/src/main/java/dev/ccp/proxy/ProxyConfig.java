@@ -18,8 +18,9 @@ import java.util.Optional;
  * below Main, so tests pass their own).
  *
  * <p>Port: {@code --port}, else {@code CCP_PORT}, else {@code MITM_PORT}, else 8082. Host: {@code --host},
- * else 127.0.0.1. Catalog: {@code --providers}, else {@code CCP_PROVIDERS_FILE}, else
- * {@code configs/providers.yaml} when present, else the built-in policy.
+ * else 127.0.0.1. Catalog: the built-in policy, {@code configs/providers.yaml},
+ * {@code ~/.config/ccp/providers.yaml} and the {@code --providers} / {@code CCP_PROVIDERS_FILE} file,
+ * merged in that order (see {@link #catalogFiles()}).
  */
 public record ProxyConfig(String host, int port, Optional<Path> providersFile, CcpPaths paths, Timeouts timeouts,
                           boolean forceH1, boolean paused, long maxBodyBytes, Map<String, String> env) {

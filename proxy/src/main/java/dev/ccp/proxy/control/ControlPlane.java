@@ -81,7 +81,11 @@ public final class ControlPlane implements AutoCloseable {
     private final AtomicReference<String> modelOverride;
     private final AtomicReference<LicenseStatus> license;
     private final AtomicReference<String> lastReloadError = new AtomicReference<>();
-    private final Map<String, Instant> unsupportedUntil = new ConcurrentHashMap<>();
+    /** A provider as remembered: a reload that moves its base URL forgets what it lacked. */
+    private record ProviderKey(String name, java.net.URI baseUrl) {
+    }
+
+    private final Map<ProviderKey, Instant> unsupportedUntil = new ConcurrentHashMap<>();
     private final List<FileWatch> catalogWatches;
     private final FileWatch modelWatch;
     private final FileWatch licenseWatch;
@@ -160,7 +164,7 @@ public final class ControlPlane implements AutoCloseable {
         Map<String, Instant> out = new LinkedHashMap<>();
         unsupportedUntil.forEach((k, until) -> {
             if (now.isBefore(until)) {
-                out.put(k.substring(0, k.indexOf(' ')), until);
+                out.put(k.name(), until);
             }
         });
         return out;
@@ -227,8 +231,8 @@ public final class ControlPlane implements AutoCloseable {
         return path != null && path.endsWith(COUNT_TOKENS);
     }
 
-    private static String key(Provider p) {
-        return p.name() + " " + p.baseUrl();
+    private static ProviderKey key(Provider p) {
+        return new ProviderKey(p.name(), p.baseUrl());
     }
 
     /** Start-up lines: unset key variables, the kill switch, community mode, the model override. */

@@ -31,6 +31,9 @@ public final class ProviderProbe {
     private record Cached(CompletableFuture<Result> result, Instant started) {
     }
 
+    /** A readiness probe must answer quickly: no single request waits longer than this. */
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(3);
+
     private final HttpClient http;
     private final InstantSource clock;
     private final Duration ttl;
@@ -40,11 +43,11 @@ public final class ProviderProbe {
     public ProviderProbe(InstantSource clock, Duration ttl, Duration timeout) {
         this.clock = clock;
         this.ttl = ttl;
-        this.timeout = timeout;
+        this.timeout = timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout)
+                .connectTimeout(this.timeout)
                 .build();
     }
 
