@@ -206,6 +206,11 @@ class LiveControlTest {
         assertTrue(refused.error().startsWith(catalog + ":6: route 1 (match opus) names unknown provider zia"), refused.error());
         assertEquals(refused.error(), proxy.control().lastReloadError());
         assertTrue(post("/v1/messages", "claude-opus-4-1").body().contains("Hello from zai"), "last good catalog still routes");
+        List<Event.ConfigChanged> all = configChanges("providers");
+        assertTrue(all.size() >= 3, "start, reload, refused: " + all);
+        assertTrue(all.stream().noneMatch(e -> String.valueOf(e.detail()).contains("zai-key-live")
+                || String.valueOf(e.error()).contains("zai-key-live")), "no key value in a ConfigChanged event");
+        assertTrue(all.getFirst().detail().contains("\"auth\":\"ZAI_API_KEY\""), all.getFirst().detail());
     }
 
     @Test
