@@ -10,17 +10,22 @@ import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.quota.QuotaCheck;
+import dev.ccp.proxy.quota.QuotaFeature;
+import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readside.UsageReadService;
+import dev.ccp.proxy.resilience.Sleeper;
 import dev.ccp.proxy.routing.Catalog;
 import dev.ccp.proxy.routing.RoutingPolicy;
-import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
@@ -37,9 +42,12 @@ public final class ProxyServer implements AutoCloseable {
     private final AsyncEventWriter writer;
     private final List<String> warnings;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final QuotaFeature quotas;
 
-    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings) {
+    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings,
+                        QuotaFeature quotas) {
         this.server = server;
+        this.quotas = quotas;
         this.context = context;
         this.log = log;
         this.writer = writer;
@@ -76,17 +84,26 @@ public final class ProxyServer implements AutoCloseable {
         checkPortFree(config.host(), config.port());
         String instance = Ids.instanceId();
         var env = config.env();
-        RoutingPolicy policy = RoutingPolicy.standard(() -> catalog, config::paused, env::get).build();
-        List<String> warnings = RoutingPolicy.warnings(catalog, env, config.paused());
+        Supplier<Catalog> catalogSupplier = () -> catalog;
+        ProxyMetrics metrics = new ProxyMetrics();
+        QuotaFeature quotas = QuotaFeature.create(config, clock, catalogSupplier, metrics, Sleeper.REAL);
+        RoutingPolicy policy = RoutingPolicy.standard(catalogSupplier, config::paused, env::get)
+                .add(QuotaCheck.NAME, quotas.check())
+                .build();
+        List<String> warnings = new ArrayList<>(RoutingPolicy.warnings(catalog, env, config.paused()));
+        if (quotas.summary() != null) {
+            warnings.add(quotas.summary());
+        }
 
         EventLog log = EventLog.open(config.paths().queueDir());
         AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
-        ProxyMetrics metrics = new ProxyMetrics();
         metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
-        ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy, AttemptPolicy.SINGLE,
+        ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy, quotas.limits(),
                 new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
                 config.maxBodyBytes(),
-                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())))));
+                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())),
+                        new ProxyContext.ExtraService(QuotaService.PATH, quotas.service())),
+                quotas.check()));
         WebServer server;
         try {
             server = WebServer.builder()
@@ -100,19 +117,22 @@ public final class ProxyServer implements AutoCloseable {
                     .build()
                     .start();
         } catch (RuntimeException e) {
+            quotas.close();
             writer.close(Duration.ofSeconds(5));
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + rootMessage(e) + ")", e);
         }
         if (!server.isRunning() || server.port() < 0) {
+            quotas.close();
             writer.close(Duration.ofSeconds(5));
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
         }
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
-        return new ProxyServer(server, ctx, log, writer, warnings);
+        quotas.start(writer, instance);
+        return new ProxyServer(server, ctx, log, writer, warnings, quotas);
     }
 
     public int port() {
@@ -128,6 +148,11 @@ public final class ProxyServer implements AutoCloseable {
         return warnings;
     }
 
+    /** Quotas and limit handling (issue 7): the monitor, {@code quotas().limits().lastUnauthorized()} for /readyz. */
+    public QuotaFeature quotas() {
+        return quotas;
+    }
+
     public AsyncEventWriter eventWriter() {
         return writer;
     }
@@ -138,6 +163,7 @@ public final class ProxyServer implements AutoCloseable {
             return;
         }
         try {
+            quotas.close();
             server.stop();
         } finally {
             long ts = Clocks.micros(context.clock());
