@@ -23,7 +23,6 @@ import io.helidon.webserver.http.HttpRouting;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,10 +89,7 @@ public final class ProxyServer implements AutoCloseable {
         RoutingPolicy policy = RoutingPolicy.standard(catalogSupplier, config::paused, env::get)
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
-        List<String> warnings = new ArrayList<>(RoutingPolicy.warnings(catalog, env, config.paused()));
-        if (quotas.summary() != null) {
-            warnings.add(quotas.summary());
-        }
+        List<String> warnings = RoutingPolicy.warnings(catalog, env, config.paused());
 
         EventLog log = EventLog.open(config.paths().queueDir());
         AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);

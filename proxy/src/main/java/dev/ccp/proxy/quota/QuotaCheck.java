@@ -50,7 +50,9 @@ public final class QuotaCheck implements RoutingCheck, DecisionHeaders {
             if (!s.block()) {
                 continue;
             }
-            Optional<Provider> fallback = Fallbacks.of(state.config(), catalog, current.provider(), s.quota(), credentials)
+            // Paused means "nothing leaves the default lane": a blocked default lane has no fallback then.
+            Optional<Provider> fallback = Decisions.PAUSED.equals(current.decision()) ? Optional.empty()
+                    : Fallbacks.of(state.config(), catalog, current.provider(), s.quota(), credentials)
                     .filter(p -> state.covering(p.name(), request.model()).stream().noneMatch(QuotaStanding::block));
             if (fallback.isPresent()) {
                 metrics.blocked(s.quota().name(), "fallback");

@@ -91,12 +91,6 @@ public final class QuotaFeature implements AutoCloseable {
         return service;
     }
 
-    /** Start-up line when quotas are in force. */
-    public String summary() {
-        QuotaConfig c = monitor.config();
-        return c.quotas().isEmpty() ? null : c.quotas().size() + " quota(s) from " + c.source();
-    }
-
     @Override
     public void close() {
         monitor.close();
