@@ -278,4 +278,20 @@ class LimitReroutingTest {
                 .anyMatch(e -> e instanceof Event.RouteDecided d && d.decision().equals("fallback_401")));
         assertFalse(all.toString().contains(ZAI_KEY) || all.toString().contains(CLIENT_KEY), "no credential in any event");
     }
+
+    @Test
+    void anOverloadInsideAStreamThatAlreadyReachedTheClientIsNotRetried() throws Exception {
+        start(Map.of("MITM_ENABLE_BACKOFF", "1"));
+        zai.thenAnswer(200, Map.of("content-type", "text/event-stream"),
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":{\"input_tokens\":3}}}\n\n"
+                        + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+
+        HttpResponse<String> res = post("claude-3-5-haiku-20241022", true);
+
+        assertEquals(200, res.statusCode());
+        assertTrue(res.body().contains("overloaded_error"), res.body());
+        assertEquals(List.of("1:zai:200:response"), attempts(events(res)));
+        assertTrue(anthropic.seen().isEmpty(), "bytes had reached the client: nothing is retried");
+        assertTrue(waits.isEmpty());
+    }
 }

@@ -69,8 +69,10 @@ public final class ScriptedProvider implements AutoCloseable {
         Answer scripted = script.poll();
         if (scripted != null) {
             res.status(scripted.status());
+            if (!scripted.headers().containsKey("content-type")) {
+                res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            }
             scripted.headers().forEach(res::header);
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(scripted.body());
             return;
         }
