@@ -29,7 +29,8 @@ import java.util.random.RandomGenerator;
  *       credentials (decision {@code fallback_401}); the forwarder recomputes the credential headers
  *       for the new provider, so the Z.AI key never reaches Anthropic.</li>
  * </ul>
- * A fallback's own answer is delivered as it is: requests are never bounced twice.
+ * A fallback's own answer is delivered as it is: requests are never bounced twice. Only Messages calls
+ * are handled; other paths pass through to the default provider and get its answer.
  */
 public final class LimitPolicy implements AttemptPolicy {
     /** Decisions that are already a fallback: their answers are delivered. */
@@ -65,7 +66,7 @@ public final class LimitPolicy implements AttemptPolicy {
     public Next afterAttempt(Attempt a) {
         RouteDecision d = a.decision();
         Provider provider = d.provider();
-        if (FALLBACKS.contains(d.decision())) {
+        if (FALLBACKS.contains(d.decision()) || !a.request().messages()) {
             return Next.DELIVER;
         }
         metrics.preferredAttempt(provider.name());
