@@ -87,7 +87,7 @@ public final class StatusCommand extends CcSubcommand {
                     : (q.quota().rolling().isEmpty() ? q.rolling().requests() + " requests" : q.quota().rolling().describe(q.rolling()))
                     + " (" + Windows.label(m.window()) + ")");
             cells.add(q == null || q.quota().rolling().isEmpty() ? "-" : pct(q.rollingPct()));
-            cells.add(q == null ? "-" : q.quota().weekly().isEmpty() ? q.weekly().requests() + " requests"
+            cells.add(q == null ? m.ownWeekly().requests() + " requests" : q.quota().weekly().isEmpty() ? q.weekly().requests() + " requests"
                     : q.quota().weekly().describe(q.weekly()));
             cells.add(q == null || q.quota().weekly().isEmpty() ? "-" : pct(q.weeklyPct()));
             cells.add(q == null ? "-" : q.block() ? "BLOCK" : q.warn() ? "warn" : "ok");
@@ -142,6 +142,8 @@ public final class StatusCommand extends CcSubcommand {
             row.put("window", Windows.label(m.window()));
             row.put("rolling_requests", m.ownRolling().requests());
             row.put("rolling_tokens", m.ownRolling().totalTokens());
+            row.put("weekly_requests", m.ownWeekly().requests());
+            row.put("weekly_tokens", m.ownWeekly().totalTokens());
             row.put("rolling_pct", q == null || q.quota().rolling().isEmpty() ? null : QuotaJson.round(q.rollingPct()));
             row.put("weekly_pct", q == null || q.quota().weekly().isEmpty() ? null : QuotaJson.round(q.weeklyPct()));
             row.put("warn", q != null && q.warn());

@@ -50,7 +50,7 @@ final class StatusReport {
         }
     }
 
-    record ModelRow(String model, String lane, QuotaStanding quota, WindowUse ownRolling, Duration window,
+    record ModelRow(String model, String lane, QuotaStanding quota, WindowUse ownRolling, WindowUse ownWeekly, Duration window,
                     Calibration calibration, Speed weekly, Speed rolling, Integer peakHourUtc) {
     }
 
@@ -87,7 +87,7 @@ final class StatusReport {
                         .map(QuotaUsageReader.ScopeUse::use).findFirst().orElse(WindowUse.ZERO);
                 Map<Integer, Speed> byHour = speedByHour(c, u.lane(), u.model(), now);
                 Speed weekly = byHour.values().stream().reduce(Speed.ZERO, Speed::plus);
-                rows.add(new ModelRow(u.model(), u.lane(), binding, own, window,
+                rows.add(new ModelRow(u.model(), u.lane(), binding, own, u.use(), window,
                         binding == null ? Calibration.NONE : calibrations.get(binding.quota().name()),
                         weekly, speed(c, u.lane(), u.model(), now, window), peak(byHour)));
             }
