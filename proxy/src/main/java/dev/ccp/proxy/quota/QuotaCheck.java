@@ -53,7 +53,7 @@ public final class QuotaCheck implements RoutingCheck, DecisionHeaders {
             // Paused means "nothing leaves the default lane": a blocked default lane has no fallback then.
             Optional<Provider> fallback = Decisions.PAUSED.equals(current.decision()) ? Optional.empty()
                     : Fallbacks.of(state.config(), catalog, current.provider(), s.quota(), credentials)
-                    .filter(p -> state.covering(p.name(), request.model()).stream().noneMatch(QuotaStanding::block));
+                    .filter(p -> !laneBlocked(state, p, request.model()));
             if (fallback.isPresent()) {
                 metrics.blocked(s.quota().name(), "fallback");
                 return current.reroute(Decisions.QUOTA_BLOCK, fallback.get(), s.describe() + "; served by " + fallback.get().name());
@@ -66,6 +66,14 @@ public final class QuotaCheck implements RoutingCheck, DecisionHeaders {
                     + (frees == null ? "" : "; it frees at " + frees), retryAfter);
         }
         return current;
+    }
+
+    /**
+     * A fallback lane is no way out when a quota of that very provider is blocked too. Quotas without a
+     * provider (a model glob on any lane) keep counting on the fallback, which is what their fallback is for.
+     */
+    private static boolean laneBlocked(QuotaState state, Provider p, String model) {
+        return state.covering(p.name(), model).stream().anyMatch(o -> p.name().equals(o.quota().provider()) && o.block());
     }
 
     /** {@code x-ccp-quota-warn: zai-plan=85%;5h rolling, sonnet=91%;weekly} for the quotas over warn that served it. */

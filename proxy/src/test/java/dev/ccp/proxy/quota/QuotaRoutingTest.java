@@ -186,6 +186,36 @@ class QuotaRoutingTest {
     }
 
     @Test
+    void aModelQuotaFallsBackToAnotherLaneButNotToALaneWhoseOwnQuotaIsBlocked() throws Exception {
+        start("""
+                quotas:
+                  - name: haiku-tokens
+                    model: "claude-*-haiku-*"
+                    rolling: { total_tokens: 30 }
+                    fallback: anthropic
+                  - name: anthropic-requests
+                    provider: anthropic
+                    rolling: { requests: 2 }
+                    fallback: none
+                """);
+        post(HAIKU);
+        project(1);
+        await().atMost(Duration.ofSeconds(1)).until(() -> quotas().at("/standings/0/block").asBoolean());
+
+        HttpResponse<String> moved = post(HAIKU);
+        assertTrue(moved.body().contains("Hello from anthropic"), moved.body());
+        assertEquals("quota_block", decision(moved));
+        post("claude-sonnet-4-5");
+        project(3);
+        await().atMost(Duration.ofSeconds(1)).until(() -> quotas().at("/standings/1/block").asBoolean());
+
+        HttpResponse<String> refused = post(HAIKU);
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("haiku-tokens"), refused.body());
+        assertEquals(1, zai.seen().size());
+    }
+
+    @Test
     void aBadQuotaFileIsRefusedWithTheReasonAndTheOldQuotasStay() throws Exception {
         start("""
                 quotas:
