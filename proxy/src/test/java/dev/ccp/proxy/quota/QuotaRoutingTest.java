@@ -255,6 +255,27 @@ class QuotaRoutingTest {
     }
 
     @Test
+    void reloadFromAnotherAddressIsRefusedWith403() throws Exception {
+        java.net.InetAddress external = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(external != null, "this machine has no non-loopback IPv4 address");
+        Files.writeString(dir.resolve("quotas.yaml"), "quotas: []\n");
+        config = ProxyConfig.from(new String[]{"--port", "0", "--host", "0.0.0.0"}, Map.of(
+                "CCP_LOG_DIR", dir.resolve("logs").toString(), "CCP_QUOTAS_FILE", dir.resolve("quotas.yaml").toString()));
+        proxy = ProxyServer.start(config, now::get, UnaryOperator.identity());
+
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(
+                        URI.create("http://" + external.getHostAddress() + ":" + proxy.port() + "/v1/quotas/reload"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(403, res.statusCode());
+        JsonNode error = JSON.readTree(res.body());
+        assertEquals("permission_error", error.at("/error/type").asText());
+        assertEquals(200, reload(null).statusCode(), "loopback is answered");
+    }
+
+    @Test
     void reloadIsAnsweredOnlyForLoopbackCallers() throws Exception {
         assertTrue(QuotaService.loopback(new java.net.InetSocketAddress("127.0.0.1", 1)));
         assertTrue(QuotaService.loopback(new java.net.InetSocketAddress("::1", 1)));
