@@ -99,7 +99,7 @@ public final class QuotaUsageReader implements AutoCloseable {
     private static WindowUse sum(Quota q, List<ScopeUse> rows) {
         WindowUse total = WindowUse.ZERO;
         for (ScopeUse r : rows) {
-            if (q.covers(r.lane(), r.model())) {
+            if (served(r.lane()) && q.covers(r.lane(), r.model())) {
                 total = total.plus(r.use());
             }
         }
@@ -137,7 +137,7 @@ public final class QuotaUsageReader implements AutoCloseable {
                     if (pending >= 0 && minute != pending && limits.percentOf(left) < q.blockPct()) {
                         return Windows.leaves(pending, length);
                     }
-                    if (q.covers(rs.getString(2), rs.getString(3))) {
+                    if (served(rs.getString(2)) && q.covers(rs.getString(2), rs.getString(3))) {
                         left = left.minus(new WindowUse(rs.getLong(4), rs.getLong(5), rs.getLong(6), -1));
                         pending = minute;
                     }
@@ -148,6 +148,14 @@ public final class QuotaUsageReader implements AutoCloseable {
             }
         }
         return now.getEpochSecond();
+    }
+
+    /**
+     * Requests no provider served (lane {@code unknown}: refused by the proxy, a 429 of its own, bad
+     * input) used no quota, whatever their model.
+     */
+    static boolean served(String lane) {
+        return lane != null && !"unknown".equals(lane);
     }
 
     private Connection connection() throws SQLException {

@@ -183,6 +183,10 @@ class QuotaRoutingTest {
         assertEquals(String.valueOf(5 * 3600 + 55), refused.headers().firstValue("retry-after").orElse(null));
         assertEquals("quota_block", decision(refused));
         assertEquals(1, zai.seen().size(), "nothing went upstream");
+        project(2);
+        now.set(now.get().plus(Duration.ofHours(5)).plusSeconds(60));
+        await().atMost(Duration.ofSeconds(1)).until(() -> !quotas().at("/standings/0/block").asBoolean());
+        assertTrue(post(HAIKU).body().contains("Hello from zai"), "the refused request used no quota: the window frees on time");
     }
 
     @Test
