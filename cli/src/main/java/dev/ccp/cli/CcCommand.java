@@ -8,6 +8,8 @@ import dev.ccp.cli.control.ResumeCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
+import dev.ccp.cli.quota.QuotasCommand;
+import dev.ccp.cli.quota.StatusCommand;
 import dev.ccp.cli.support.GroupCommand;
 import picocli.CommandLine.Command;
 
@@ -30,6 +32,8 @@ import picocli.CommandLine.Command;
                 PartialsCommand.class,
                 DbCommand.class,
                 LicenseCommand.class,
+                StatusCommand.class,
+                QuotasCommand.class,
                 CompletionCommand.class,
         })
 public final class CcCommand extends GroupCommand {

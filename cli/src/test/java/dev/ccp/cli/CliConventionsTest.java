@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliConventionsTest {
     /** Commands that report something: each must take --json. */
     private static final Set<String> REPORTING = Set.of("cc env", "cc model", "cc partials", "cc partials clean",
-            "cc db import", "cc license status", "cc license keygen", "cc providers", "cc pause", "cc resume");
+            "cc db import", "cc license status", "cc license keygen", "cc providers", "cc pause", "cc resume",
+            "cc status", "cc quotas reload");
 
     @TempDir
     Path root;
@@ -89,7 +90,7 @@ class CliConventionsTest {
     void groupWithoutSubcommandNamesTheChoices() {
         CcRunner.Result top = cc().run();
         assertEquals(2, top.exit());
-        assertEquals(List.of("cc: missing command; one of: env, model, providers, pause, resume, partials, db, license, completion (see 'cc --help')"),
+        assertEquals(List.of("cc: missing command; one of: env, model, providers, pause, resume, partials, db, license, status, quotas, completion (see 'cc --help')"),
                 top.errLines());
 
         CcRunner.Result db = cc().run("db");

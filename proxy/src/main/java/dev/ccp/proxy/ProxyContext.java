@@ -2,8 +2,8 @@ package dev.ccp.proxy;
 
 import dev.ccp.proxy.events.EventSink;
 import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.routing.DecisionHeaders;
 import dev.ccp.proxy.routing.RoutingPolicy;
-import dev.ccp.proxy.upstream.AttemptPolicies;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.http.HttpService;
@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * Everything the request path needs, built once at start. Features added later plug in here: a
  * routing check goes into {@link #policy()}, a retry or reroute into {@link #attemptPolicy()}, an
- * extra endpoint into {@link #extraServices()} (registered before the catch-all passthrough).
+ * extra endpoint into {@link #extraServices()} (registered before the catch-all passthrough), response
+ * headers computed from the serving decision into {@link #decisionHeaders()}.
  *
  * @param instance      this proxy instance's id, in every event
  * @param credentials   a provider key by variable name (null when unset); never logged
@@ -25,7 +26,7 @@ import java.util.function.Function;
 public record ProxyContext(String instance, String version, InstantSource clock, RoutingPolicy policy,
                            AttemptPolicy attemptPolicy, UpstreamClients upstream, EventSink events,
                            ProxyMetrics metrics, Function<String, String> credentials, long maxBodyBytes,
-                           List<ExtraService> extraServices) {
+                           List<ExtraService> extraServices, DecisionHeaders decisionHeaders) {
 
     /** An extra HttpService mounted at {@code path} (for example {@code /v1/usage}). */
     public record ExtraService(String path, HttpService service) {
@@ -33,27 +34,43 @@ public record ProxyContext(String instance, String version, InstantSource clock,
 
     public ProxyContext {
         extraServices = List.copyOf(extraServices);
+        decisionHeaders = decisionHeaders == null ? DecisionHeaders.NONE : decisionHeaders;
+    }
+
+    /** Without response-header hooks. */
+    public ProxyContext(String instance, String version, InstantSource clock, RoutingPolicy policy,
+                        AttemptPolicy attemptPolicy, UpstreamClients upstream, EventSink events,
+                        ProxyMetrics metrics, Function<String, String> credentials, long maxBodyBytes,
+                        List<ExtraService> extraServices) {
+        this(instance, version, clock, policy, attemptPolicy, upstream, events, metrics, credentials, maxBodyBytes,
+                extraServices, DecisionHeaders.NONE);
+    }
+
+    /** Adds response headers computed from the serving decision (after those already added). */
+    public ProxyContext withDecisionHeaders(DecisionHeaders h) {
+        return new ProxyContext(instance, version, clock, policy, attemptPolicy, upstream, events, metrics, credentials,
+                maxBodyBytes, extraServices, decisionHeaders.andThen(h));
     }
 
     public ProxyContext withPolicy(RoutingPolicy p) {
         return new ProxyContext(instance, version, clock, p, attemptPolicy, upstream, events, metrics, credentials,
-                maxBodyBytes, extraServices);
+                maxBodyBytes, extraServices, decisionHeaders);
     }
 
     public ProxyContext withAttemptPolicy(AttemptPolicy p) {
         return new ProxyContext(instance, version, clock, policy, p, upstream, events, metrics, credentials,
-                maxBodyBytes, extraServices);
+                maxBodyBytes, extraServices, decisionHeaders);
     }
 
-    /** Adds a policy after the one in place: the first that retries wins (see {@link AttemptPolicies#firstRetry}). */
+    /** Adds a policy after the one in place: the first that retries wins (see {@link AttemptPolicy#firstOf}). */
     public ProxyContext andAttemptPolicy(AttemptPolicy p) {
-        return withAttemptPolicy(AttemptPolicies.firstRetry(attemptPolicy, p));
+        return withAttemptPolicy(AttemptPolicy.firstOf(attemptPolicy, p));
     }
 
     public ProxyContext withExtraService(String path, HttpService service) {
         List<ExtraService> all = new ArrayList<>(extraServices);
         all.add(new ExtraService(path, service));
         return new ProxyContext(instance, version, clock, policy, attemptPolicy, upstream, events, metrics, credentials,
-                maxBodyBytes, all);
+                maxBodyBytes, all, decisionHeaders);
     }
 }

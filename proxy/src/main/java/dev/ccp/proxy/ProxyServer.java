@@ -13,12 +13,16 @@ import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.events.Durations;
 import dev.ccp.proxy.admin.AdminService;
 import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.quota.QuotaCheck;
+import dev.ccp.proxy.quota.QuotaFeature;
+import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
 import dev.ccp.proxy.readside.UsageReadService;
+import dev.ccp.proxy.resilience.Sleeper;
 import dev.ccp.proxy.routing.RoutingPolicy;
-import dev.ccp.proxy.upstream.AttemptPolicies;
+import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -26,6 +30,7 @@ import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
@@ -43,11 +48,13 @@ public final class ProxyServer implements AutoCloseable {
     private final List<String> warnings;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final ControlPlane control;
+    private final QuotaFeature quotas;
 
     private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings,
-                        ControlPlane control) {
+                        ControlPlane control, QuotaFeature quotas) {
         this.control = control;
         this.server = server;
+        this.quotas = quotas;
         this.context = context;
         this.log = log;
         this.writer = writer;
@@ -87,21 +94,26 @@ public final class ProxyServer implements AutoCloseable {
         var env = config.env();
         Duration probeTtl = Durations.fromEnv(env, "CCP_PROBE_TTL", Duration.ofSeconds(30));
         Duration reloadEvery = Durations.fromEnv(env, "CCP_RELOAD_INTERVAL", Duration.ofSeconds(1));
-        RoutingPolicy policy = control.routingPolicy().build();
+        ProxyMetrics metrics = new ProxyMetrics();
+        QuotaFeature quotas = QuotaFeature.create(config, clock, () -> control.catalog().catalog(), metrics, Sleeper.REAL);
+        RoutingPolicy policy = control.routingPolicy()
+                .add(QuotaCheck.NAME, quotas.check())
+                .build();
         List<String> warnings = control.warnings();
 
         EventLog log = EventLog.open(config.paths().queueDir());
         AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
-        ProxyMetrics metrics = new ProxyMetrics();
         metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
         UpstreamErrors upstreamErrors = new UpstreamErrors(clock);
         ProviderProbe probe = new ProviderProbe(clock, probeTtl,
                 config.timeouts().dial().plus(config.timeouts().tls()));
         ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy,
-                AttemptPolicies.firstRetry(upstreamErrors.recorder(), control.attemptPolicy()),
+                AttemptPolicy.firstOf(upstreamErrors.recorder(), control.attemptPolicy(), quotas.limits()),
                 new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
                 config.maxBodyBytes(),
-                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath()))))
+                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())),
+                        new ProxyContext.ExtraService(QuotaService.PATH, quotas.service())),
+                quotas.check())
                 .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
                 .withExtraService("/admin", new AdminService(control)));
@@ -119,6 +131,7 @@ public final class ProxyServer implements AutoCloseable {
                     .start();
         } catch (RuntimeException e) {
             control.close();
+            quotas.close();
             writer.close(Duration.ofSeconds(5));
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
@@ -126,6 +139,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         if (!server.isRunning() || server.port() < 0) {
             control.close();
+            quotas.close();
             writer.close(Duration.ofSeconds(5));
             log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
@@ -133,7 +147,8 @@ public final class ProxyServer implements AutoCloseable {
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
-        return new ProxyServer(server, ctx, log, writer, warnings, control);
+        quotas.start(writer, instance);
+        return new ProxyServer(server, ctx, log, writer, warnings, control, quotas);
     }
 
     public int port() {
@@ -154,6 +169,11 @@ public final class ProxyServer implements AutoCloseable {
         return control;
     }
 
+    /** Quotas and limit handling (issue 7): the monitor, {@code quotas().limits().lastUnauthorized()} for /readyz. */
+    public QuotaFeature quotas() {
+        return quotas;
+    }
+
     public AsyncEventWriter eventWriter() {
         return writer;
     }
@@ -165,6 +185,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         try {
             control.close();
+            quotas.close();
             server.stop();
         } finally {
             long ts = Clocks.micros(context.clock());

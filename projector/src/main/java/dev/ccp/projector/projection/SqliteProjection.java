@@ -32,6 +32,7 @@ public final class SqliteProjection implements Projection {
     private final ProjectorMetrics metrics;
     private final java.util.ArrayList<FinishedRequest> samples = new java.util.ArrayList<>();
     private final Map<QuotaKey, long[]> quota = new TreeMap<>();
+    private final QuotaTables quotaTables = new QuotaTables();
     /** Samples written since the last publication, kept while that is all the table holds unfolded. */
     private final java.util.ArrayList<FinishedRequest> unfolded = new java.util.ArrayList<>();
     private boolean unfoldedInMemory;
@@ -52,6 +53,7 @@ public final class SqliteProjection implements Projection {
     public void open(Connection db, Checkpoint checkpoint) throws SQLException {
         samples.clear();
         quota.clear();
+        quotaTables.clear();
         rolledUpTo = CheckpointStore.load(db, ROLLUPS).map(Checkpoint::index).orElse(-1L);
         unfolded.clear();
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
@@ -63,6 +65,7 @@ public final class SqliteProjection implements Projection {
 
     @Override
     public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+        quotaTables.apply(index, event, finished, join);
         for (FinishedRequest r : finished) {
             samples.add(r);
             long[] q = quota(r.tsUs(), r.lane(), r.model());
@@ -146,7 +149,7 @@ public final class SqliteProjection implements Projection {
                 ps.executeBatch();
             }
         }
-        metrics.storeWrites(samples.size() + quota.size());
+        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db));
         if (unfoldedInMemory) {
             unfolded.addAll(samples);
             if (unfolded.size() > 100_000) {
@@ -191,6 +194,7 @@ public final class SqliteProjection implements Projection {
             s.executeUpdate("DELETE FROM " + Rollups.DAY);
             s.executeUpdate("DELETE FROM quota_usage");
         }
+        QuotaTables.wipe(db);
         CheckpointStore.delete(db, ROLLUPS);
         rolledUpTo = -1;
         unfolded.clear();

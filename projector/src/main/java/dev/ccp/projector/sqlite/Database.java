@@ -17,7 +17,7 @@ import java.util.List;
  * (the CLI, the proxy's read endpoints) never block the projector and the projector never blocks them.
  */
 public final class Database {
-    static final List<String> SCHEMA = List.of(
+    static final List<String> SCHEMA = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             """
             CREATE TABLE IF NOT EXISTS samples (
               idx                         INTEGER NOT NULL,
@@ -67,7 +67,7 @@ public final class Database {
               req_id TEXT PRIMARY KEY,
               bytes  INTEGER NOT NULL
             )""",
-            CheckpointStore.DDL);
+            CheckpointStore.DDL), dev.ccp.projector.projection.QuotaTables.DDL.stream()).toList();
 
     private Database() {
     }

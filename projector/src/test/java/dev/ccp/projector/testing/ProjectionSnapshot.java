@@ -31,6 +31,8 @@ public record ProjectionSnapshot(String usageJsonl, String metricsJson, Map<Stri
         TABLES.put("rollup_hour", "bucket_start, model, lane");
         TABLES.put("rollup_day", "bucket_start, model, lane");
         TABLES.put("quota_usage", "minute_start, lane, model");
+        TABLES.put("quota_limits", "idx");
+        TABLES.put("quota_speed", "minute_start, lane, model");
         TABLES.put("partial_files", "req_id");
         TABLES.put("checkpoints", "name");
     }

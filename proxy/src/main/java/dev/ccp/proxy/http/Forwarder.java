@@ -9,6 +9,7 @@ import dev.ccp.events.Outcomes;
 import dev.ccp.proxy.ProxyContext;
 import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
+import dev.ccp.proxy.routing.RouteRefusal;
 import dev.ccp.proxy.routing.RouteRequest;
 import dev.ccp.proxy.streaming.Relay;
 import dev.ccp.proxy.streaming.Usage;
@@ -137,7 +138,13 @@ final class Forwarder {
             }
 
             RouteRequest routeRequest = new RouteRequest(body.model, method, path, messagesCall);
-            RouteDecision decision = ctx.policy().decide(routeRequest);
+            RouteDecision decision;
+            try {
+                decision = ctx.policy().decide(routeRequest);
+            } catch (RouteRefusal refused) {
+                refuse(body.model, refused);
+                return;
+            }
             decided(decision, body.model);
             attemptAndRelay(routeRequest, decision, method, pathAndQuery, headers, body);
         }
@@ -193,7 +200,7 @@ final class Forwarder {
                     }
                     if (!retry.delay().isZero()) {
                         try {
-                            Thread.sleep(retry.delay());
+                            policy.pause(retry.delay());
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             break;
@@ -209,6 +216,7 @@ final class Forwarder {
                 answerFailure(failure);
                 return;
             }
+            ctx.decisionHeaders().add(routeRequest, decision, res::header);
             try (UpstreamResponse r = response) {
                 relay(r, prefix, stream);
             }
@@ -349,6 +357,18 @@ final class Forwarder {
             errorType = type;
             ttfbNanos = System.nanoTime() - t0;
             sendSafely(code, type, message);
+        }
+
+        private void refuse(String model, RouteRefusal refused) {
+            decided(refused.decision(), null, null, model, HeaderModes.NONE, refused.getMessage());
+            status = refused.status();
+            outcome = Outcomes.PROXY_ERROR;
+            errorType = refused.errorType();
+            ttfbNanos = System.nanoTime() - t0;
+            if (refused.retryAfterSeconds() >= 0) {
+                res.header("retry-after", Long.toString(refused.retryAfterSeconds()));
+            }
+            sendSafely(status, errorType, refused.getMessage());
         }
 
         private void sendSafely(int code, String type, String message) {

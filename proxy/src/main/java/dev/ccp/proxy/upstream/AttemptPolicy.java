@@ -5,6 +5,7 @@ import dev.ccp.proxy.routing.RouteRequest;
 import io.helidon.http.Headers;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What to do after each upstream attempt, while no byte has reached the client yet. The forwarder
@@ -21,6 +22,48 @@ public interface AttemptPolicy {
     /** At most this many attempts per request, whatever the policy says. */
     default int maxAttempts() {
         return 4;
+    }
+
+    /**
+     * Waits a {@link Next.Retry#delay()} before the next attempt; a policy may override it to inject
+     * the waiting (tests wait on nothing).
+     */
+    default void pause(Duration delay) throws InterruptedException {
+        Thread.sleep(delay);
+    }
+
+    /**
+     * The first policy that asks for a retry wins; {@link Next#DELIVER} when none does. Waits are done
+     * by the policy that asked; {@code maxAttempts} is the largest of them.
+     */
+    static AttemptPolicy firstOf(AttemptPolicy... policies) {
+        List<AttemptPolicy> all = List.of(policies);
+        ThreadLocal<AttemptPolicy> asked = new ThreadLocal<>();
+        return new AttemptPolicy() {
+            @Override
+            public Next afterAttempt(Attempt attempt) {
+                for (AttemptPolicy p : all) {
+                    Next n = p.afterAttempt(attempt);
+                    if (n instanceof Next.Retry) {
+                        asked.set(p);
+                        return n;
+                    }
+                }
+                return Next.DELIVER;
+            }
+
+            @Override
+            public int maxAttempts() {
+                return all.stream().mapToInt(AttemptPolicy::maxAttempts).max().orElse(1);
+            }
+
+            @Override
+            public void pause(Duration delay) throws InterruptedException {
+                AttemptPolicy p = asked.get();
+                asked.remove();
+                (p == null ? SINGLE : p).pause(delay);
+            }
+        };
     }
 
     /** The default: one attempt, its result relayed as is. */

@@ -34,7 +34,10 @@ public final class TestLicenses {
         return Map.of("XDG_CONFIG_HOME", xdg.toString());
     }
 
-    /** A user config folder under {@code dir} holding a valid pro license with zai_offload. */
+    /**
+     * A user config folder under {@code dir} holding a pro license with zai_offload, valid ten years
+     * either side of today so tests on a fixed clock are licensed too.
+     */
     public static Map<String, String> licensed(Path dir) {
         Map<String, String> env = unlicensed(dir);
         Path ccp = Path.of(env.get("XDG_CONFIG_HOME")).resolve("ccp");
@@ -43,7 +46,7 @@ public final class TestLicenses {
         try {
             LicenseKeys.write(LicenseKeys.KeyFiles.in(ccp), pair, true);
             Files.writeString(ccp.resolve("license.json"), LicenseDocument.sign(new License("pro", List.of("zai_offload"), "tests",
-                    now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1))), pair.getPrivate(), pair.getPublic()));
+                    now.minus(Duration.ofDays(3650)), now.plus(Duration.ofDays(3650))), pair.getPrivate(), pair.getPublic()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

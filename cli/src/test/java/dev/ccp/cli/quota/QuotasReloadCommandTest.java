@@ -1,0 +1,55 @@
+package dev.ccp.cli.quota;
+
+import dev.ccp.cli.CcRunner;
+import dev.ccp.proxy.ProxyConfig;
+import dev.ccp.proxy.ProxyServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code cc quotas reload} against a running proxy: a good file is put in force, a bad one refused and the old kept. */
+class QuotasReloadCommandTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void reloadSwapsAGoodFileAndRefusesABadOneKeepingTheOld() throws Exception {
+        Path first = root.resolve("quotas.yaml");
+        Files.writeString(first, "quotas:\n  - { name: first, provider: zai, rolling: { requests: 10 } }\n");
+        ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
+                "CCP_LOG_DIR", root.resolve("logs").toString(), "CCP_QUOTAS_FILE", first.toString()));
+        try (ProxyServer proxy = ProxyServer.start(config, InstantSource.system(), UnaryOperator.identity())) {
+            CcRunner cc = new CcRunner(root, InstantSource.system()).env("CCP_PORT", Integer.toString(proxy.port()));
+            Path bad = root.resolve("bad.yaml");
+            Files.writeString(bad, "quotas:\n  - { name: second, provider: nowhere, rolling: { requests: 10 } }\n");
+
+            CcRunner.Result refused = cc.run("quotas", "reload", bad.toString());
+
+            assertEquals(2, refused.exit(), refused.toString());
+            assertEquals(1, refused.errLines().size(), refused.toString());
+            assertTrue(refused.err().contains("unknown provider nowhere") && refused.err().contains("previous ones stay"), refused.err());
+            assertEquals("first", proxy.quotas().monitor().config().quotas().getFirst().name());
+
+            Path good = root.resolve("good.yaml");
+            Files.writeString(good, "quotas:\n  - { name: second, model: 'claude-opus-*', weekly: { output_tokens: 1000 } }\n");
+            CcRunner.Result ok = cc.run("quotas", "reload", good.toString());
+            assertEquals(0, ok.exit(), ok.toString());
+            assertEquals("quotas reloaded: 1 quota(s) from " + good + "\n", ok.out());
+            assertEquals("second", proxy.quotas().monitor().config().quotas().getFirst().name());
+
+            Files.writeString(good, "quotas: []\n");
+            CcRunner.Result again = cc.run("quotas", "reload", "--json");
+            assertEquals(0, again.exit(), again.toString());
+            assertTrue(again.out().contains("\"reloaded\":true") && again.out().contains("\"quotas\":[]"), again.out());
+            assertTrue(proxy.quotas().monitor().config().quotas().isEmpty(), "without FILE the file in force is read again");
+        }
+    }
+}

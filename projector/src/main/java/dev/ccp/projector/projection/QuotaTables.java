@@ -1,0 +1,139 @@
+package dev.ccp.projector.projection;
+
+import dev.ccp.events.Event;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The quota read side beyond {@code quota_usage}, kept by the sqlite projection in the same
+ * transactions (so replayable and exactly once like the rest):
+ * <ul>
+ *   <li>{@code quota_limits}: one row per limit answer (an {@code UpstreamAttempt} with status 429 or
+ *       529, or an imported sample with one), for the warn-level calibration of {@code cc status};</li>
+ *   <li>{@code quota_speed}: per minute, lane and model, the streamed answers that completed, their
+ *       output tokens, the time spent inside the streams (first byte to end) and their wall time
+ *       (whole request), for TPS, the peak hour and ROLL OUT (elr/dirty).</li>
+ * </ul>
+ */
+public final class QuotaTables {
+    public static final List<String> DDL = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS quota_limits (
+              idx    INTEGER PRIMARY KEY,
+              ts_us  INTEGER NOT NULL,
+              lane   TEXT NOT NULL,
+              model  TEXT NOT NULL,
+              status INTEGER NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS quota_limits_ts ON quota_limits (ts_us)",
+            """
+            CREATE TABLE IF NOT EXISTS quota_speed (
+              minute_start  INTEGER NOT NULL,
+              lane          TEXT NOT NULL,
+              model         TEXT NOT NULL,
+              streams       INTEGER NOT NULL,
+              output_tokens INTEGER NOT NULL,
+              stream_us     INTEGER NOT NULL,
+              wall_us       INTEGER NOT NULL,
+              PRIMARY KEY (minute_start, lane, model)
+            ) WITHOUT ROWID""");
+
+    private record Limit(long index, long tsUs, String lane, String model, int status) {
+    }
+
+    private record Key(long minute, String lane, String model) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            int c = Long.compare(minute, o.minute);
+            if (c == 0) {
+                c = lane.compareTo(o.lane);
+            }
+            return c != 0 ? c : model.compareTo(o.model);
+        }
+    }
+
+    private final List<Limit> limits = new ArrayList<>();
+    private final Map<Key, long[]> speed = new TreeMap<>();
+
+    void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+        for (FinishedRequest r : finished) {
+            if ("stream".equals(r.op()) && "ok".equals(r.outcome()) && r.status() < 400 && r.ttfbUs() >= 0) {
+                long[] s = speed.computeIfAbsent(new Key(Math.floorDiv(r.tsUs(), 60_000_000L) * 60L, orUnknown(r.lane()),
+                        orUnknown(r.model())), k -> new long[4]);
+                s[0]++;
+                s[1] += r.outputTokens();
+                s[2] += Math.max(0, r.latencyUs() - r.ttfbUs());
+                s[3] += r.latencyUs();
+            }
+        }
+        switch (event) {
+            case Event.UpstreamAttempt a when a.status() == 429 || a.status() == 529 ->
+                    limits.add(new Limit(index, a.tsUs(), orUnknown(a.provider()), orUnknown(join.modelOf(a.reqId())), a.status()));
+            case Event.ImportedSample s when s.status() == 429 || s.status() == 529 ->
+                    limits.add(new Limit(index, s.tsUs(), orUnknown(s.lane()), orUnknown(s.model()), s.status()));
+            default -> {
+            }
+        }
+    }
+
+    /** Rows written; the buffers are cleared. */
+    int write(Connection db) throws SQLException {
+        int rows = limits.size() + speed.size();
+        if (!limits.isEmpty()) {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT OR REPLACE INTO quota_limits (idx, ts_us, lane, model, status) VALUES (?, ?, ?, ?, ?)")) {
+                for (Limit l : limits) {
+                    ps.setLong(1, l.index());
+                    ps.setLong(2, l.tsUs());
+                    ps.setString(3, l.lane());
+                    ps.setString(4, l.model());
+                    ps.setInt(5, l.status());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        if (!speed.isEmpty()) {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO quota_speed (minute_start, lane, model, streams,"
+                    + " output_tokens, stream_us, wall_us) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (minute_start, lane, model)"
+                    + " DO UPDATE SET streams = streams + excluded.streams, output_tokens = output_tokens + excluded.output_tokens,"
+                    + " stream_us = stream_us + excluded.stream_us, wall_us = wall_us + excluded.wall_us")) {
+                for (var e : speed.entrySet()) {
+                    ps.setLong(1, e.getKey().minute());
+                    ps.setString(2, e.getKey().lane());
+                    ps.setString(3, e.getKey().model());
+                    for (int i = 0; i < 4; i++) {
+                        ps.setLong(4 + i, e.getValue()[i]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        clear();
+        return rows;
+    }
+
+    void clear() {
+        limits.clear();
+        speed.clear();
+    }
+
+    static void wipe(Connection db) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            s.executeUpdate("DELETE FROM quota_limits");
+            s.executeUpdate("DELETE FROM quota_speed");
+        }
+    }
+
+    private static String orUnknown(String s) {
+        return s == null ? "unknown" : s;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ccp.proxy.quota;
+
+import dev.ccp.events.Durations;
+import dev.ccp.proxy.ProxyConfig;
+import dev.ccp.proxy.events.EventSink;
+import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.resilience.Backoff;
+import dev.ccp.proxy.resilience.LimitPolicy;
+import dev.ccp.proxy.resilience.ResilienceMetrics;
+import dev.ccp.proxy.resilience.Sleeper;
+import dev.ccp.proxy.routing.Catalog;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Issue 7 wired together: the quota monitor (config + polled state), the routing check and warn
+ * header, {@code /v1/quotas}, and the limit/401 attempt policy. {@code ProxyServer.start} builds one;
+ * tests may build their own with an injected {@link Sleeper}.
+ *
+ * <p>Variables: {@code CCP_QUOTAS_FILE} (the quotas file, see {@link QuotaLoader#activeFile}),
+ * {@code CCP_QUOTA_POLL} (how often the projection is read, default 250ms), and the backoff ones
+ * ({@link Backoff#fromEnv}).
+ */
+public final class QuotaFeature implements AutoCloseable {
+    private final QuotaMonitor monitor;
+    private final LimitPolicy limits;
+    private final ResilienceMetrics resilienceMetrics;
+    private final QuotaMetrics quotaMetrics;
+    private final QuotaCheck check;
+    private final QuotaService service;
+
+    private QuotaFeature(QuotaMonitor monitor, LimitPolicy limits, ResilienceMetrics resilienceMetrics,
+                         QuotaMetrics quotaMetrics, QuotaCheck check, QuotaService service) {
+        this.monitor = monitor;
+        this.limits = limits;
+        this.resilienceMetrics = resilienceMetrics;
+        this.quotaMetrics = quotaMetrics;
+        this.check = check;
+        this.service = service;
+    }
+
+    /**
+     * Loads the active quotas file (failing the start with one line when it is broken) and builds the parts.
+     *
+     * @throws QuotaConfigException for a quotas file that cannot be used
+     * @throws IllegalArgumentException for a wrong variable
+     */
+    public static QuotaFeature create(ProxyConfig config, InstantSource clock, Supplier<Catalog> catalog,
+                                      ProxyMetrics metrics, Sleeper sleeper) {
+        var env = config.env();
+        Supplier<Set<String>> providers = () -> catalog.get().providers().keySet();
+        QuotaConfig initial = QuotaLoader.loadActive(env, config.paths(), providers.get());
+        Duration poll = Durations.fromEnv(env, "CCP_QUOTA_POLL", Duration.ofMillis(250));
+        if (poll.isZero() || poll.isNegative()) {
+            throw new IllegalArgumentException("CCP_QUOTA_POLL must be above 0 (for example 250ms)");
+        }
+        QuotaMonitor monitor = new QuotaMonitor(config.paths().dbPath(), clock, poll, initial, providers);
+        ResilienceMetrics rm = new ResilienceMetrics(metrics.registry());
+        QuotaMetrics qm = new QuotaMetrics(metrics.registry());
+        LimitPolicy limits = new LimitPolicy(catalog, monitor::config, env::get, Backoff.fromEnv(env), sleeper,
+                RandomGenerator.getDefault(), clock, rm);
+        QuotaCheck check = new QuotaCheck(monitor, env::get, qm);
+        QuotaService service = new QuotaService(monitor, () -> QuotaLoader.activeFile(env, config.paths()));
+        return new QuotaFeature(monitor, limits, rm, qm, check, service);
+    }
+
+    /** Starts polling and records the quotas in force (ConfigChanged kind {@code quotas}). */
+    public void start(EventSink events, String instance) {
+        monitor.start(events, instance, quotaMetrics);
+    }
+
+    public QuotaMonitor monitor() {
+        return monitor;
+    }
+
+    /** The routing check (insert after {@code missing_credentials}) and the warn-header hook. */
+    public QuotaCheck check() {
+        return check;
+    }
+
+    /** Reroute on limit, backoff, 401 fallback; {@link LimitPolicy#lastUnauthorized()} is for /readyz. */
+    public LimitPolicy limits() {
+        return limits;
+    }
+
+    public QuotaService service() {
+        return service;
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+    }
+}

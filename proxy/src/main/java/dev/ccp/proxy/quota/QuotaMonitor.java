@@ -1,0 +1,158 @@
+package dev.ccp.proxy.quota;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccp.events.Clocks;
+import dev.ccp.events.Event;
+import dev.ccp.events.Ids;
+import dev.ccp.proxy.events.EventSink;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The proxy's view of the quotas: the config in force (swapped whole by a reload) and the state read
+ * from the projection by one background thread a few times a second. The request path only reads
+ * the last {@link QuotaState}; it never touches SQLite.
+ */
+public final class QuotaMonitor implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(QuotaMonitor.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path db;
+    private final InstantSource clock;
+    private final Duration pollEvery;
+    private final Supplier<Set<String>> providers;
+    private final AtomicReference<QuotaConfig> config;
+    private final AtomicReference<QuotaState> state;
+    private final QuotaUsageReader reader;
+    private volatile EventSink events = e -> {
+    };
+    private volatile String instance = "px_unknown";
+    private volatile QuotaMetrics metrics;
+    private ScheduledExecutorService poller;
+    private long lastFailureLogNanos = Long.MIN_VALUE;
+
+    /**
+     * @param providers the catalog's provider names, to check a reloaded file against
+     */
+    public QuotaMonitor(Path db, InstantSource clock, Duration pollEvery, QuotaConfig initial,
+                        Supplier<Set<String>> providers) {
+        this.db = db;
+        this.clock = clock;
+        this.pollEvery = pollEvery;
+        this.providers = providers;
+        this.config = new AtomicReference<>(initial);
+        this.state = new AtomicReference<>(QuotaState.empty(initial, clock.instant()));
+        this.reader = new QuotaUsageReader(db);
+    }
+
+    /** Starts polling, and records the config in force as a ConfigChanged event. */
+    public synchronized void start(EventSink sink, String instanceId, QuotaMetrics quotaMetrics) {
+        this.events = sink;
+        this.instance = instanceId;
+        this.metrics = quotaMetrics;
+        changed(config.get(), true, null, config.get().source());
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ccp-quota-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(this::poll, 0, pollEvery.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public QuotaConfig config() {
+        return config.get();
+    }
+
+    /** The last state read; its config is the one it was computed for. */
+    public QuotaState state() {
+        return state.get();
+    }
+
+    public Path database() {
+        return db;
+    }
+
+    /**
+     * Loads {@code file} and puts it in force; on any problem the old config stays and the refusal is
+     * recorded too. Either way a ConfigChanged event says so.
+     *
+     * @throws QuotaConfigException with the reason, when the file is refused
+     */
+    public QuotaConfig reload(Path file) {
+        QuotaConfig next;
+        try {
+            next = QuotaLoader.load(file, providers.get());
+        } catch (QuotaConfigException e) {
+            changed(null, false, e.getMessage(), file.toAbsolutePath().normalize().toString());
+            throw e;
+        }
+        config.set(next);
+        changed(next, true, null, next.source());
+        if (poller != null) {
+            poller.execute(this::poll);
+        } else {
+            poll();
+        }
+        return next;
+    }
+
+    /** One read of the projection (the poller's loop body). */
+    void poll() {
+        QuotaConfig c = config.get();
+        try {
+            QuotaState s = reader.read(c, clock.instant());
+            state.set(s);
+            QuotaMetrics m = metrics;
+            if (m != null) {
+                s.inOrder().forEach(m::standing);
+            }
+        } catch (SQLException | RuntimeException e) {
+            reader.reset();
+            long now = System.nanoTime();
+            if (lastFailureLogNanos == Long.MIN_VALUE || now - lastFailureLogNanos > 60_000_000_000L) {
+                lastFailureLogNanos = now;
+                LOG.log(Level.WARNING, "cannot read quota usage from " + db + ": " + e.getMessage()
+                        + " (the last state stays in force; retrying)");
+            }
+        }
+    }
+
+    private void changed(QuotaConfig c, boolean accepted, String error, String source) {
+        String detail = null;
+        if (c != null) {
+            try {
+                detail = JSON.writeValueAsString(QuotaJson.config(c));
+            } catch (JsonProcessingException e) {
+                detail = null;
+            }
+        }
+        long ts = Clocks.micros(clock);
+        events.offer(new Event.ConfigChanged(Ids.eventId(ts), null, ts, instance, "quotas", source, accepted, detail, error));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+            try {
+                poller.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            poller = null;
+        }
+        reader.close();
+    }
+}
