@@ -1,10 +1,15 @@
 package dev.ccp.cli;
 
+import dev.ccp.cli.agg.AggCommand;
 import dev.ccp.cli.client.EnvCommand;
 import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
+import dev.ccp.cli.report.ReplayCommand;
+import dev.ccp.cli.report.SummarizeCommand;
+import dev.ccp.cli.report.UsageCommand;
+import dev.ccp.cli.report.VerifyRoutingCommand;
 import dev.ccp.cli.support.GroupCommand;
 import picocli.CommandLine.Command;
 
@@ -25,6 +30,11 @@ import picocli.CommandLine.Command;
                 DbCommand.class,
                 LicenseCommand.class,
                 CompletionCommand.class,
+                SummarizeCommand.class,
+                VerifyRoutingCommand.class,
+                UsageCommand.class,
+                ReplayCommand.class,
+                AggCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {

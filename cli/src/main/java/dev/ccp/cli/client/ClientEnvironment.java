@@ -11,7 +11,7 @@ import java.util.Map;
  * The variables that point Claude Code at the proxy. scripts/sub-env.sh sets the same ones (a test
  * holds the two together).
  */
-final class ClientEnvironment {
+public final class ClientEnvironment {
     static final int DEFAULT_PORT = 8082;
     /** Variables naming the port, first set wins. */
     static final List<String> PORT_VARIABLES = List.of("CCP_PORT", "MITM_PORT");
@@ -34,7 +34,7 @@ final class ClientEnvironment {
     }
 
     /** The given port, else CCP_PORT, else MITM_PORT, else 8082. */
-    static int port(Integer given, CliContext ctx) {
+    public static int port(Integer given, CliContext ctx) {
         if (given != null) {
             return checked(given, "PORT " + given);
         }
@@ -49,6 +49,14 @@ final class ClientEnvironment {
             }
         }
         return DEFAULT_PORT;
+    }
+
+    /** What {@code cc env PORT} prints: the lines {@code cc on} writes to its env file. */
+    public static String shellScript(int port) {
+        StringBuilder b = new StringBuilder();
+        exports(port).forEach((name, value) -> b.append("export ").append(name).append('=').append(value).append('\n'));
+        b.append("unset ").append(String.join(" ", UNSET)).append('\n');
+        return b.toString();
     }
 
     private static int checked(int port, String what) {
