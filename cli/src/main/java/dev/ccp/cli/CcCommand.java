@@ -1,7 +1,10 @@
 package dev.ccp.cli;
 
 import dev.ccp.cli.agg.AggCommand;
+import dev.ccp.cli.bundle.BundleCommand;
 import dev.ccp.cli.client.EnvCommand;
+import dev.ccp.cli.lifecycle.OffCommand;
+import dev.ccp.cli.lifecycle.OnCommand;
 import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
@@ -35,6 +38,9 @@ import picocli.CommandLine.Command;
                 UsageCommand.class,
                 ReplayCommand.class,
                 AggCommand.class,
+                BundleCommand.class,
+                OnCommand.class,
+                OffCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {
