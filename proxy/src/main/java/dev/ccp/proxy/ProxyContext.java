@@ -3,6 +3,7 @@ package dev.ccp.proxy;
 import dev.ccp.proxy.events.EventSink;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.proxy.routing.RoutingPolicy;
+import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.http.HttpService;
@@ -20,11 +21,12 @@ import java.util.function.Function;
  * @param instance      this proxy instance's id, in every event
  * @param credentials   a provider key by variable name (null when unset); never logged
  * @param maxBodyBytes  CCP_MAX_BODY
+ * @param sampling      body sampling ({@code make tee-on}); {@link BodySampling#OFF} unless the server sets it
  */
 public record ProxyContext(String instance, String version, InstantSource clock, RoutingPolicy policy,
                            AttemptPolicy attemptPolicy, UpstreamClients upstream, EventSink events,
                            ProxyMetrics metrics, Function<String, String> credentials, long maxBodyBytes,
-                           List<ExtraService> extraServices) {
+                           List<ExtraService> extraServices, BodySampling sampling) {
 
     /** An extra HttpService mounted at {@code path} (for example {@code /v1/usage}). */
     public record ExtraService(String path, HttpService service) {
@@ -32,22 +34,37 @@ public record ProxyContext(String instance, String version, InstantSource clock,
 
     public ProxyContext {
         extraServices = List.copyOf(extraServices);
+        sampling = sampling == null ? BodySampling.OFF : sampling;
+    }
+
+    /** A context without body sampling (the shape before sampling existed). */
+    public ProxyContext(String instance, String version, InstantSource clock, RoutingPolicy policy,
+                        AttemptPolicy attemptPolicy, UpstreamClients upstream, EventSink events,
+                        ProxyMetrics metrics, Function<String, String> credentials, long maxBodyBytes,
+                        List<ExtraService> extraServices) {
+        this(instance, version, clock, policy, attemptPolicy, upstream, events, metrics, credentials, maxBodyBytes,
+                extraServices, BodySampling.OFF);
+    }
+
+    public ProxyContext withBodySampling(BodySampling s) {
+        return new ProxyContext(instance, version, clock, policy, attemptPolicy, upstream, events, metrics, credentials,
+                maxBodyBytes, extraServices, s);
     }
 
     public ProxyContext withPolicy(RoutingPolicy p) {
         return new ProxyContext(instance, version, clock, p, attemptPolicy, upstream, events, metrics, credentials,
-                maxBodyBytes, extraServices);
+                maxBodyBytes, extraServices, sampling);
     }
 
     public ProxyContext withAttemptPolicy(AttemptPolicy p) {
         return new ProxyContext(instance, version, clock, policy, p, upstream, events, metrics, credentials,
-                maxBodyBytes, extraServices);
+                maxBodyBytes, extraServices, sampling);
     }
 
     public ProxyContext withExtraService(String path, HttpService service) {
         List<ExtraService> all = new ArrayList<>(extraServices);
         all.add(new ExtraService(path, service));
         return new ProxyContext(instance, version, clock, policy, attemptPolicy, upstream, events, metrics, credentials,
-                maxBodyBytes, all);
+                maxBodyBytes, all, sampling);
     }
 }

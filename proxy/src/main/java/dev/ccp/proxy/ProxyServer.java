@@ -12,7 +12,9 @@ import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.routing.Catalog;
+import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RoutingPolicy;
+import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.WebServer;
@@ -87,6 +89,11 @@ public final class ProxyServer implements AutoCloseable {
                 new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
                 config.maxBodyBytes(),
                 List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())))));
+        // Set after the customizations, so no feature's context copy can drop it.
+        ctx = ctx.withBodySampling(BodySampling.watching(config.teeFile(),
+                catalog.providers().values().stream().map(Provider::authEnv).filter(java.util.Objects::nonNull).toList(),
+                env::get, writer, clock, instance, BodySampling.RECHECK));
+        ProxyContext serving = ctx;
         WebServer server;
         try {
             server = WebServer.builder()
@@ -96,7 +103,7 @@ public final class ProxyServer implements AutoCloseable {
                     // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
                     .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
-                    .routing(r -> routing(r, ctx))
+                    .routing(r -> routing(r, serving))
                     .build()
                     .start();
         } catch (RuntimeException e) {
@@ -112,7 +119,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
-        return new ProxyServer(server, ctx, log, writer, warnings);
+        return new ProxyServer(server, serving, log, writer, warnings);
     }
 
     public int port() {
