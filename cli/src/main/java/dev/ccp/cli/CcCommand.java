@@ -9,6 +9,7 @@ import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
+import dev.ccp.cli.repomap.RepoMapCommand;
 import dev.ccp.cli.report.ReplayCommand;
 import dev.ccp.cli.report.SummarizeCommand;
 import dev.ccp.cli.report.UsageCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
                 BundleCommand.class,
                 OnCommand.class,
                 OffCommand.class,
+                RepoMapCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {
