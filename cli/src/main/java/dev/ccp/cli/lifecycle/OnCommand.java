@@ -133,7 +133,8 @@ public final class OnCommand extends CcSubcommand {
         try {
             return UsageReport.read(ctx, UsageBudget.load(ctx)).banner();
         } catch (CommandFailure e) {
-            return "ccp usage: " + e.getMessage();
+            // Right after a first start the projector may not have created its tables yet.
+            return e.getMessage().startsWith("no projections yet") ? "ccp usage: nothing projected yet" : "ccp usage: " + e.getMessage();
         }
     }
 
