@@ -5,6 +5,7 @@ import dev.ccp.proxy.routing.Catalog;
 import dev.ccp.proxy.routing.CatalogLoader;
 import dev.ccp.proxy.routing.Provider;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,19 +97,18 @@ public final class KeyScan {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
         for (Path f : files) {
-            // ISO-8859-1 maps every byte to one char: binary files are scanned too, nothing fails to decode.
-            String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
             String rel = dir.relativize(f).toString();
-            long line = 1;
-            int lineStart = 0;
-            for (int i = 0; i <= text.length(); i++) {
-                if (i == text.length() || text.charAt(i) == '\n') {
-                    String kind = kind(text.substring(lineStart, i));
+            // ISO-8859-1 maps every byte to one char: binary files are scanned too, nothing fails to decode;
+            // line by line, so a large usage.jsonl is never held in memory whole.
+            try (BufferedReader in = Files.newBufferedReader(f, StandardCharsets.ISO_8859_1)) {
+                long line = 0;
+                String text;
+                while ((text = in.readLine()) != null) {
+                    line++;
+                    String kind = kind(text);
                     if (kind != null) {
                         findings.add(new Finding(rel, line, kind));
                     }
-                    line++;
-                    lineStart = i + 1;
                 }
             }
         }
