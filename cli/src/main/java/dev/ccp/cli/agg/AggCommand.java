@@ -37,9 +37,10 @@ import java.util.stream.Stream;
  * latency sketches, so they are those of the union, not an average of averages.
  */
 @Command(name = "agg", mixinStandardHelpOptions = true,
-        description = {"Merge the rollups of every ccp SQLite projection (*.sqlite3) found under DIR into",
-                "OUT/rollup_hour.json and OUT/rollup_day.json, shaped as GET /v1/usage/rollups answers.",
-                "Rows of the same bucket, model and lane are summed; p50/p95 come from the merged latency sketches."})
+        description = {"Merge the SQLite projections of several installs into rollup_hour.json and rollup_day.json.",
+                "Every ccp SQLite projection (*.sqlite3) under DIR is read; OUT/rollup_hour.json and",
+                "OUT/rollup_day.json are shaped as GET /v1/usage/rollups answers. Rows of the same bucket, model",
+                "and lane are summed; p50/p95 come from the merged latency sketches."})
 public final class AggCommand extends CcSubcommand {
     @Option(names = {"-dir", "--dir"}, required = true, paramLabel = "DIR", description = "Where to look for *.sqlite3 files (recursively).")
     Path dir;

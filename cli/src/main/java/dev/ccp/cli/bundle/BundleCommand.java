@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * {@code .tgz}. It is scanned for key-shaped content before it is finished; a finding removes it.
  */
 @Command(name = "bundle", mixinStandardHelpOptions = true,
-        description = {"Collect results/TESTS.md, results/METRICS.json, the verify-routing output, logs/usage.jsonl,",
+        description = {"Write the review bundle (a folder and a .tgz), refusing any key-shaped content.",
+                "It collects results/TESTS.md, results/METRICS.json, the verify-routing output, logs/usage.jsonl,",
                 "docs, configs, scripts and the main source into ~/Downloads/ccp-review-<timestamp>/ (CCP_BUNDLE_DIR",
                 "replaces ~/Downloads) and a .tgz beside it. METRICS.json and usage.jsonl are brought up to date first.",
                 "Before finishing it scans every file for key-shaped content (the value of every configured key",

@@ -29,9 +29,10 @@ import java.util.Map;
 
 /** {@code cc db export --csv FILE}: the samples table as CSV (RFC 4180), oldest first. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write the samples of the SQLite projection to a CSV file (header row, RFC 4180 quoting,",
-                "oldest first; a 'ts' column in ISO-8601 is added before ts_us). '-' writes to stdout.",
-                "Samples older than CCP_SAMPLE_TTL_DAYS are pruned by the projector (their rollups remain)."})
+        description = {"Write the samples of the SQLite projection to a CSV file.",
+                "Header row, RFC 4180 quoting, oldest first; a 'ts' column in ISO-8601 comes before ts_us.",
+                "'-' writes to stdout. Samples older than CCP_SAMPLE_TTL_DAYS were pruned by the projector",
+                "(their rollups remain)."})
 public final class DbExportCommand extends CcSubcommand {
     static final String COLUMNS = "idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status,"
             + " header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens,"

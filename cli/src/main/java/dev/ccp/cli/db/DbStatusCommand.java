@@ -28,9 +28,9 @@ import java.util.Map;
 
 /** {@code cc db status}: the guide's JSON summary of the SQLite projection and each projection's checkpoint. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"JSON summary of the SQLite projection: sample count, min/max ts, rollup rows, file size,",
-                "and each projection's checkpoint with its lag (log entries not applied yet).",
-                "Pretty-printed; --json prints it on one line."})
+        description = {"JSON summary of the SQLite projection and of each projection's checkpoint and lag.",
+                "Sample count, min/max ts, rollup rows, file size, and each checkpoint with its lag (log entries",
+                "not applied yet). Pretty-printed; --json prints it on one line."})
 public final class DbStatusCommand extends CcSubcommand {
     @Mixin
     JsonOption json;

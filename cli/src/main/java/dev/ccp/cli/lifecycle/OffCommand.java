@@ -19,9 +19,9 @@ import java.util.concurrent.TimeoutException;
 
 /** {@code cc off}: stops what {@code cc on} started, by the pids in its pid files. */
 @Command(name = "off", mixinStandardHelpOptions = true,
-        description = {"Stop the proxy and the projector that 'cc on' started (SIGTERM, so the proxy records",
-                "ProxyStopped and both finish their writes; SIGKILL after 20 s), remove their pid files and",
-                "logs/ccp.env. Says so when nothing runs."})
+        description = {"Stop the proxy and the projector that 'cc on' started.",
+                "SIGTERM, so the proxy records ProxyStopped and both finish their writes (SIGKILL after 20 s);",
+                "their pid files and logs/ccp.env are removed. Says so when nothing runs."})
 public final class OffCommand extends CcSubcommand {
     @Mixin
     JsonOption json;

@@ -30,11 +30,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /** {@code cc on [PORT]}: the guide's ccc-on in one shot. */
 @Command(name = "on", mixinStandardHelpOptions = true,
-        description = {"Start the proxy and the projector in the background (pid files and output under logs/),",
-                "wait until the proxy's /healthz answers, write logs/ccp.env (the 'cc env' lines: source it to",
-                "point a shell at the proxy) and print the usage banner. Does nothing if they already run.",
-                "The proxy takes its other settings from the environment (ZAI_API_KEY, ZAI_HEADER_MODE,",
-                "OFFLOAD_PAUSED, MITM_FORCE_H1, CCP_PROVIDERS_FILE, ...). CCP_ON_TIMEOUT (default 120s) bounds the wait."})
+        description = {"Start the proxy and the projector in the background; print the usage banner.",
+                "Pid files and output go under logs/. It waits until the proxy's /healthz answers, writes",
+                "logs/ccp.env (the 'cc env' lines: source it to point a shell at the proxy) and prints the banner.",
+                "Does nothing if they already run. The proxy takes its other settings from the environment",
+                "(ZAI_API_KEY, ZAI_HEADER_MODE, OFFLOAD_PAUSED, MITM_FORCE_H1, CCP_PROVIDERS_FILE, ...).",
+                "CCP_ON_TIMEOUT (default 120s) bounds the wait."})
 public final class OnCommand extends CcSubcommand {
     @Parameters(arity = "0..1", paramLabel = "PORT", description = "The proxy's port (default CCP_PORT, else MITM_PORT, else 8082).")
     Integer port;

@@ -36,10 +36,11 @@ import java.util.stream.Stream;
  * snapshot a Haiku subagent reads instead of walking the tree.
  */
 @Command(name = "repo-map", mixinStandardHelpOptions = true,
-        description = {"Write the checkout's file manifest (path, bytes, lines, sha256 of every tracked file) to",
-                "results/repo-map.json, or with --md a Markdown summary (per folder, per extension, per module's",
-                "packages) to results/REPO-MAP.md. Files come from 'git ls-files' in a git checkout, else from a walk",
-                "that leaves out target/, logs/, results/ and dot-folders."})
+        description = {"Write the checkout's file manifest, or with --md its Markdown summary.",
+                "The manifest (path, bytes, lines, sha256 of every tracked file) goes to results/repo-map.json;",
+                "the summary (per folder, per file type, per module package) to results/REPO-MAP.md. Files come",
+                "from 'git ls-files' in a git checkout, else from a walk that leaves out target/, logs/, results/",
+                "and dot-folders."})
 public final class RepoMapCommand extends CcSubcommand {
     static final Set<String> SKIPPED = Set.of("target", "logs", "results", "node_modules");
 

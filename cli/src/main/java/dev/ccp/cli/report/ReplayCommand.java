@@ -24,9 +24,10 @@ import java.util.Map;
 
 /** {@code cc replay}: wipes the projections and rebuilds them from the first event of the log, with progress. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Rebuild every projection (usage.jsonl, SQLite, METRICS.json, partials) from the event log,",
-                "as bin/ccp-projector --rebuild does, printing progress on stderr. Stop a running projector first",
-                "(cc off, or Ctrl-C make run): a projection is built by one process at a time."})
+        description = {"Rebuild every projection from the event log, with progress.",
+                "usage.jsonl, SQLite, METRICS.json and partials are wiped and rebuilt as bin/ccp-projector --rebuild",
+                "does; progress goes to stderr. Stop a running projector first (cc off, or Ctrl-C on make run):",
+                "a projection is built by one process at a time."})
 public final class ReplayCommand extends CcSubcommand {
     @Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "Only these projections: usage-jsonl, sqlite, metrics, partials (comma-separated).")

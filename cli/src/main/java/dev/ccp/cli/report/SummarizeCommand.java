@@ -26,9 +26,9 @@ import java.util.Set;
  * {@code results/METRICS.json}.
  */
 @Command(name = "summarize", mixinStandardHelpOptions = true,
-        description = {"Bring results/METRICS.json up to date with the event log and print the scoreboard:",
-                "counts, errors, tokens and latency/TTFB p50/p95 per lane, op, header mode, HTTP version, decision,",
-                "model and outcome. --json prints METRICS.json itself (one line)."})
+        description = {"Bring results/METRICS.json up to date with the event log and print the scoreboard.",
+                "Counts, errors, tokens and latency/TTFB p50/p95 in total and per lane, op, header mode, HTTP version,",
+                "decision, model and outcome. --json prints METRICS.json itself (one line)."})
 public final class SummarizeCommand extends CcSubcommand {
     /** The dimensions of METRICS.json, in the order the scoreboard shows them. */
     static final List<String> DIMENSIONS = List.of("by_lane", "by_op", "by_header_mode", "by_http", "by_decision",

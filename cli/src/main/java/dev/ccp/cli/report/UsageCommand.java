@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code cc usage [--banner]}: the fuel gauge, tokens and completions per lane and model against the budget. */
 @Command(name = "usage", mixinStandardHelpOptions = true,
-        description = {"Tokens and completions per lane and model over the budget's rolling window (default 24h),",
-                "against the budget of configs/usage-budget.yaml (or ~/.config/ccp/usage-budget.yaml, or",
-                "CCP_USAGE_BUDGET_FILE; see configs/usage-budget.example.yaml). Without a budget file it shows",
-                "the totals only. Read from the SQLite projection (logs/ccp.sqlite3).",
+        description = {"Tokens and completions per lane and model against the usage budget.",
+                "Counted over the budget's rolling window (default 24h) from the SQLite projection. The budget is",
+                "CCP_USAGE_BUDGET_FILE, else ~/.config/ccp/usage-budget.yaml, else configs/usage-budget.yaml (see",
+                "configs/usage-budget.example.yaml); without one it shows the totals only.",
                 "Exit status: 0 within budget (or none set), 1 over a budget, 2 no projection or a bad budget file."})
 public final class UsageCommand extends CcSubcommand {
     @Option(names = "--banner", description = "Print only the one-line meter (also printed by 'cc on').")

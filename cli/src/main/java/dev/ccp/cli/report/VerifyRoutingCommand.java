@@ -16,7 +16,8 @@ import java.util.Set;
 
 /** {@code cc verify-routing}: the guide's traffic audit over logs/usage.jsonl; exit 1 on any violation. */
 @Command(name = "verify-routing", mixinStandardHelpOptions = true,
-        description = {"Audit the routing recorded in logs/usage.jsonl (brought up to date with the log first):",
+        description = {"Audit the routing recorded in logs/usage.jsonl; exit 1 on a violation.",
+                "usage.jsonl is brought up to date with the log first. It prints",
                 "the share of routing decisions sent to Z.AI, completions per lane, and the violations checked:",
                 "  haiku_on_anthropic       a Haiku request served by Anthropic whose decision does not explain it",
                 "                           (explained: paused, missing_credentials, the fallback and block decisions)",
