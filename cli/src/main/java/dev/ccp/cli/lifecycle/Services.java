@@ -78,7 +78,8 @@ final class Services {
 
     /** A reused pid of some other program must not be stopped: the command line, when the OS tells it, names ccp. */
     private static boolean looksLikeCcp(ProcessHandle p) {
-        return p.info().commandLine().or(() -> p.info().command()).map(c -> c.contains("ccp")).orElse(true);
+        // Without a command line (some systems hide it) the pid is trusted: the file is ours and recent.
+        return p.info().commandLine().map(c -> c.contains("ccp")).orElse(true);
     }
 
     Process start(Service s, List<String> args) {
