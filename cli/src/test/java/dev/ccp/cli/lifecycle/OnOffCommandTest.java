@@ -105,4 +105,27 @@ class OnOffCommandTest {
         assertTrue(on.err().contains("missing.yaml"), on.err());
         assertFalse(Files.exists(cc.paths().logDir().resolve("ccp-projector.pid")), "the projector was stopped too");
     }
+
+    @Test
+    void offNeverStopsAForeignProcessAPidFileNamesAndClearsStalePidFiles() throws Exception {
+        CcRunner cc = cc();
+        Process foreign = new ProcessBuilder("sleep", "60").start();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try {
+            Files.createDirectories(cc.paths().logDir());
+            Files.writeString(cc.paths().logDir().resolve("ccp-proxy.pid"), foreign.pid() + "\n");
+            Files.writeString(cc.paths().logDir().resolve("ccp-projector.pid"), gone.pid() + "\n");
+
+            CcRunner.Result off = cc.run("off");
+
+            assertEquals(0, off.exit(), off.toString());
+            assertEquals("ccp is not running (no live pid file under " + cc.paths().logDir() + ")\n", off.out());
+            assertTrue(foreign.isAlive(), "a reused pid of another program is left alone");
+            assertFalse(Files.exists(cc.paths().logDir().resolve("ccp-proxy.pid")));
+            assertFalse(Files.exists(cc.paths().logDir().resolve("ccp-projector.pid")));
+        } finally {
+            foreign.destroyForcibly();
+        }
+    }
 }
