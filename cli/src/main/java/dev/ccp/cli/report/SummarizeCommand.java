@@ -11,6 +11,10 @@ import dev.ccp.cli.support.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import dev.ccp.projector.ProjectionStatus;
+import dev.ccp.projector.Projector;
+import dev.ccp.projector.ProjectorException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code cc summarize}: the guide's {@code make summarize}. Brings the metrics projection up to the end
@@ -48,7 +53,7 @@ public final class SummarizeCommand extends CcSubcommand {
         if (!Files.isRegularFile(file)) {
             throw Projections.noneYet(ctx.paths().logDir());
         }
-        JsonNode doc = Json.mapper().readTree(file.toFile());
+        JsonNode doc = current(file);
         if (json.on()) {
             Json.print(out(), doc);
             return ExitCodes.OK;
@@ -70,6 +75,31 @@ public final class SummarizeCommand extends CcSubcommand {
         }
         t.print(out());
         return ExitCodes.OK;
+    }
+
+    /**
+     * METRICS.json as of the metrics checkpoint. A running projector (make run) rewrites the file at most
+     * every 250 ms after committing its checkpoint, so the file may briefly trail it: wait for it (5 s at most).
+     */
+    private JsonNode current(Path file) throws IOException {
+        long applied = -1;
+        try {
+            for (ProjectionStatus s : Projector.status(ctx.paths())) {
+                if (s.name().equals("metrics")) {
+                    applied = s.events();
+                }
+            }
+        } catch (ProjectorException e) {
+            // No readable checkpoint: the file is all there is.
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            JsonNode doc = Json.mapper().readTree(file.toFile());
+            if (doc.path("events").asLong() >= applied || System.nanoTime() > deadline) {
+                return doc;
+            }
+            LockSupport.parkNanos(50_000_000L);
+        }
     }
 
     private static void row(Table t, String group, String value, JsonNode s) {
