@@ -8,12 +8,11 @@ import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.cli.support.Table;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import dev.ccp.projector.ProjectionStatus;
 import dev.ccp.projector.Projector;
 import dev.ccp.projector.ProjectorException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Files;
