@@ -19,7 +19,8 @@ build: ## compile and package the runnable jars (no tests)
 run: build ## start proxy and projector as two processes (Ctrl-C stops both)
 	@bin/ccp-run
 
-mitm: build ## the guide's name for run (honours MITM_PORT, ZAI_HEADER_MODE, MITM_FORCE_H1, OFFLOAD_PAUSED)
+mitm: build ## the guide's name for run (honours MITM_PORT, FORCE_HAIKU_TO_ZAI, ZAI_HEADER_MODE, MITM_FORCE_H1, OFFLOAD_PAUSED)
+	@if [ "$${FORCE_HAIKU_TO_ZAI:-1}" = 0 ]; then echo "[ccp] FORCE_HAIKU_TO_ZAI=0 changes nothing: haiku goes to Z.AI by the catalog's route; OFFLOAD_PAUSED=1 sends everything to Anthropic" >&2; fi
 	@bin/ccp-run
 
 proxy: build ## the proxy alone
@@ -31,6 +32,38 @@ projector: build ## the projector alone
 test: ## the whole test suite; writes results/TESTS.md
 	$(NEED_JDK)
 	@set -o pipefail; status=0; $(MVN) verify || status=$$?; scripts/tests-report.sh; exit $$status
+
+CC := $(ROOT)/bin/cc
+TEE_FILE = $(or $(CCP_TEE_FILE),$(or $(XDG_CONFIG_HOME),$(HOME)/.config)/ccp/tee)
+
+summarize: ## bring results/METRICS.json up to date with the log and print the scoreboard
+	@$(CC) summarize
+
+verify-routing: ## the traffic audit over logs/usage.jsonl (exit 1 on a routing violation)
+	@$(CC) verify-routing
+
+bundle: ## the review bundle in ~/Downloads/ccp-review-<timestamp>/ and .tgz (CCP_BUNDLE_DIR overrides), scanned for keys
+	@$(CC) bundle
+
+repo-map: ## file manifest (path, bytes, lines, sha256) in results/repo-map.json
+	@$(CC) repo-map
+
+repo-map-md: ## Markdown summary of the checkout in results/REPO-MAP.md
+	@$(CC) repo-map --md
+
+replay: ## rebuild every projection from the event log (stop the projector first)
+	@$(CC) replay
+
+longrun-model-only: build ## soak: alternate haiku/sonnet through the proxy for DURATION (FAKE=1: built-in fakes), then summarize + verify-routing
+	@scripts/longrun-model-only.sh
+
+tee-on: ## body sampling on: capped, credential-free BodySampled events (TEE_MAX_BYTES, default 16384); survives restarts
+	@mkdir -p "$(dir $(TEE_FILE))" && echo "$(or $(TEE_MAX_BYTES),16384)" > "$(TEE_FILE)"
+	@echo "[ccp] body sampling ON: $(TEE_FILE) (a running proxy notices within a second; make tee-off to stop)"
+
+tee-off: ## body sampling off (the default)
+	@rm -f "$(TEE_FILE)"
+	@echo "[ccp] body sampling OFF ($(TEE_FILE) removed)"
 
 clean: ## remove build output
 	$(MVN) -q clean

@@ -1,6 +1,10 @@
 package dev.ccp.cli;
 
+import dev.ccp.cli.agg.AggCommand;
+import dev.ccp.cli.bundle.BundleCommand;
 import dev.ccp.cli.client.EnvCommand;
+import dev.ccp.cli.lifecycle.OffCommand;
+import dev.ccp.cli.lifecycle.OnCommand;
 import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.control.PauseCommand;
 import dev.ccp.cli.control.ProvidersCommand;
@@ -10,6 +14,11 @@ import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
 import dev.ccp.cli.quota.QuotasCommand;
 import dev.ccp.cli.quota.StatusCommand;
+import dev.ccp.cli.repomap.RepoMapCommand;
+import dev.ccp.cli.report.ReplayCommand;
+import dev.ccp.cli.report.SummarizeCommand;
+import dev.ccp.cli.report.UsageCommand;
+import dev.ccp.cli.report.VerifyRoutingCommand;
 import dev.ccp.cli.support.GroupCommand;
 import picocli.CommandLine.Command;
 
@@ -35,6 +44,15 @@ import picocli.CommandLine.Command;
                 StatusCommand.class,
                 QuotasCommand.class,
                 CompletionCommand.class,
+                SummarizeCommand.class,
+                VerifyRoutingCommand.class,
+                UsageCommand.class,
+                ReplayCommand.class,
+                AggCommand.class,
+                BundleCommand.class,
+                OnCommand.class,
+                OffCommand.class,
+                RepoMapCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {

@@ -27,6 +27,15 @@ public record ProxyConfig(String host, int port, Optional<Path> providersFile, C
 
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
 
+    /**
+     * The body-sampling flag file ({@code make tee-on} creates it): {@code CCP_TEE_FILE}, else
+     * {@code tee} in the user's ccp config folder ({@code ~/.config/ccp/tee}).
+     */
+    public Path teeFile() {
+        String f = env.get("CCP_TEE_FILE");
+        return f != null && !f.isBlank() ? paths.home().resolve(f).normalize() : paths.userConfigDir().resolve("tee");
+    }
+
     /** @throws IllegalArgumentException with one clear line when an argument or variable is wrong */
     public static ProxyConfig from(String[] args, Map<String, String> env) {
         String host = "127.0.0.1";

@@ -21,7 +21,9 @@ import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
+import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RoutingPolicy;
+import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
 import io.helidon.webserver.WebServer;
@@ -113,10 +115,17 @@ public final class ProxyServer implements AutoCloseable {
                 config.maxBodyBytes(),
                 List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())),
                         new ProxyContext.ExtraService(QuotaService.PATH, quotas.service())),
-                quotas.check())
+                quotas.check(), BodySampling.OFF)
                 .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
                 .withExtraService("/admin", new AdminService(control)));
+
+        // Set after the customizations, so no feature's context copy can drop it.
+        ctx = ctx.withBodySampling(BodySampling.watching(config.teeFile(),
+                control.catalog().catalog().providers().values().stream().map(Provider::authEnv)
+                        .filter(java.util.Objects::nonNull).toList(),
+                env::get, writer, clock, instance, BodySampling.RECHECK));
+        ProxyContext serving = ctx;
         WebServer server;
         try {
             server = WebServer.builder()
@@ -126,7 +135,7 @@ public final class ProxyServer implements AutoCloseable {
                     // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
                     .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
-                    .routing(r -> routing(r, ctx))
+                    .routing(r -> routing(r, serving))
                     .build()
                     .start();
         } catch (RuntimeException e) {
@@ -148,7 +157,7 @@ public final class ProxyServer implements AutoCloseable {
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance);
-        return new ProxyServer(server, ctx, log, writer, warnings, control, quotas);
+        return new ProxyServer(server, serving, log, writer, warnings, control, quotas);
     }
 
     public int port() {

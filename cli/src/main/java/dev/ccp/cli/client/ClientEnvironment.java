@@ -51,6 +51,14 @@ public final class ClientEnvironment {
         return DEFAULT_PORT;
     }
 
+    /** What {@code cc env PORT} prints: the lines {@code cc on} writes to its env file. */
+    public static String shellScript(int port) {
+        StringBuilder b = new StringBuilder();
+        exports(port).forEach((name, value) -> b.append("export ").append(name).append('=').append(value).append('\n'));
+        b.append("unset ").append(String.join(" ", UNSET)).append('\n');
+        return b.toString();
+    }
+
     private static int checked(int port, String what) {
         if (port < 1 || port > 65_535) {
             throw CommandFailure.of(what + " is not a port number (1-65535)");

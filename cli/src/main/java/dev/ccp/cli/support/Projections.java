@@ -19,10 +19,29 @@ public final class Projections {
     /** The projection file, or a {@link CommandFailure} saying none exists yet under its folder. */
     public static Path require(Path projection) {
         if (!Files.isRegularFile(projection)) {
-            throw CommandFailure.of("no projections yet under " + projection.getParent()
-                    + ": start the projector (bin/ccp-projector, or make run)");
+            throw noneYet(projection.getParent());
         }
         return projection;
+    }
+
+    /** The one line for "nothing projected yet under {@code dir}". */
+    public static CommandFailure noneYet(Path dir) {
+        return CommandFailure.of("no projections yet under " + dir + ": start the projector (bin/ccp-projector, or make run)");
+    }
+
+    /**
+     * Brings the named projections up to the end of the event log, as {@code bin/ccp-projector --once --only …}
+     * would; does nothing when there is no log yet. A projector that cannot go on is one line.
+     */
+    public static void catchUp(CcpPaths paths, java.util.Set<String> only) {
+        if (!Files.isDirectory(paths.queueDir())) {
+            return;
+        }
+        try {
+            dev.ccp.projector.Projector.catchUp(paths, only);
+        } catch (dev.ccp.projector.ProjectorException e) {
+            throw CommandFailure.of(e.getMessage());
+        }
     }
 
     /**

@@ -94,6 +94,8 @@ final class Forwarder {
         String outcome = Outcomes.OK;
         String errorType;
         Usage usage;
+        /** Body sampling's cap for this request (0 = off), decided once when it arrives. */
+        int sampleCap;
 
         Exchange(ServerRequest req, ServerResponse res, boolean messagesCall) {
             this.req = req;
@@ -126,6 +128,12 @@ final class Forwarder {
             }
             op = Boolean.TRUE.equals(body.stream) ? "stream" : "nonstream";
             received(method, path, query, body.model, body.stream, body.size, headers);
+            sampleCap = ctx.sampling().cap();
+            if (sampleCap > 0 && !body.tooLarge) {
+                ctx.events().offer(ctx.sampling().sample(reqId, "request",
+                        headers.contentType().map(t -> t.mediaType().text()).orElse(null),
+                        body.bytes, body.bytes.length, body.size, sampleCap));
+            }
 
             if (body.tooLarge) {
                 reject(body.model, 413, ApiErrors.REQUEST_TOO_LARGE, "request body is " + body.size
@@ -249,6 +257,10 @@ final class Forwarder {
             bytesRelayed = relay.bytes();
             ttfbNanos = relay.firstByteNanos() < 0 ? -1 : relay.firstByteNanos() - t0;
             usage = relay.usage();
+            if (sampleCap > 0) {
+                byte[] seen = relay.partial().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                sampleResponse(r, seen, seen.length);
+            }
             switch (end) {
                 case COMPLETE -> {
                     closeClient(opened[0]);
@@ -326,6 +338,9 @@ final class Forwarder {
             }
             usage = json && messagesCall ? dev.ccp.proxy.streaming.JsonUsageParser.parse(bytes, bytes.length)
                     : (status >= 400 && json ? dev.ccp.proxy.streaming.JsonUsageParser.parse(bytes, bytes.length) : null);
+            if (sampleCap > 0) {
+                sampleResponse(r, bytes, bytes.length);
+            }
             try {
                 res.send(bytes);
                 ttfbNanos = System.nanoTime() - t0;
@@ -391,7 +406,13 @@ final class Forwarder {
             }
         }
 
-        private void partial(Relay relay) {
+        private void sampleResponse(UpstreamResponse r, byte[] data, int length) {
+            ctx.events().offer(ctx.sampling().sample(reqId, "response",
+                    r.headers().contentType().map(t -> t.mediaType().text()).orElse(null),
+                    data, length, Math.max(length, bytesRelayed), sampleCap));
+        }
+
+                private void partial(Relay relay) {
             ctx.events().offer(new Event.StreamPartial(eventId(), reqId, micros(), ctx.instance(),
                     relay.bytes(), relay.partialTruncated(), relay.partial()));
         }

@@ -1,0 +1,123 @@
+package dev.ccp.cli.db;
+
+import dev.ccp.cli.CliContext;
+import dev.ccp.cli.support.CcSubcommand;
+import dev.ccp.cli.support.CommandFailure;
+import dev.ccp.cli.support.ExitCodes;
+import dev.ccp.cli.support.Json;
+import dev.ccp.cli.support.JsonOption;
+import dev.ccp.cli.support.Projections;
+import dev.ccp.events.Clocks;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code cc db export --csv FILE}: the samples table as CSV (RFC 4180), oldest first. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {"Write the samples of the SQLite projection to a CSV file.",
+                "Header row, RFC 4180 quoting, oldest first; a 'ts' column in ISO-8601 comes before ts_us.",
+                "'-' writes to stdout. Samples older than CCP_SAMPLE_TTL_DAYS were pruned by the projector",
+                "(their rollups remain)."})
+public final class DbExportCommand extends CcSubcommand {
+    static final String COLUMNS = "idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status,"
+            + " header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens,"
+            + " cache_read_input_tokens, stop_reason, outcome, attempts, instance";
+
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "Where to write the CSV ('-' = stdout).")
+    String csv;
+
+    @Mixin
+    JsonOption json;
+
+    public DbExportCommand(CliContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected int run() throws IOException {
+        boolean toStdout = csv.equals("-");
+        if (toStdout && json.on()) {
+            throw CommandFailure.of("--json and --csv - both want stdout: give --csv a file");
+        }
+        long rows;
+        Path target = toStdout ? null : Path.of(csv).toAbsolutePath().normalize();
+        try (Connection c = Projections.openDbReadOnly(ctx.paths()); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT " + COLUMNS + " FROM samples ORDER BY ts_us, idx, seq")) {
+            if (toStdout) {
+                rows = write(rs, out());
+                out().flush();
+            } else {
+                Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+                try {
+                    Files.createDirectories(target.getParent());
+                } catch (IOException e) {
+                    throw CommandFailure.of("cannot create " + target.getParent() + ": " + e.getMessage());
+                }
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    rows = write(rs, w);
+                }
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no such table")) {
+                throw Projections.noneYet(ctx.paths().logDir());
+            }
+            throw CommandFailure.of("cannot read " + ctx.paths().dbPath() + ": " + e.getMessage());
+        }
+        if (json.on()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("file", target.toString());
+            doc.put("rows", rows);
+            Json.print(out(), doc);
+        } else if (!toStdout) {
+            out().println("exported " + rows + " sample(s) to " + target);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static long write(ResultSet rs, Writer w) throws SQLException, IOException {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        StringBuilder head = new StringBuilder("ts");
+        for (int i = 1; i <= n; i++) {
+            head.append(',').append(md.getColumnLabel(i));
+        }
+        w.write(head.append("\r\n").toString());
+        long rows = 0;
+        while (rs.next()) {
+            StringBuilder line = new StringBuilder(Clocks.instant(rs.getLong("ts_us")).toString());
+            for (int i = 1; i <= n; i++) {
+                Object v = rs.getObject(i);
+                line.append(',');
+                if (v != null) {
+                    line.append(quote(v.toString()));
+                }
+            }
+            w.write(line.append("\r\n").toString());
+            rows++;
+        }
+        return rows;
+    }
+
+    static String quote(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,104 @@
+package dev.ccp.cli.db;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ccp.cli.CliContext;
+import dev.ccp.cli.support.CcSubcommand;
+import dev.ccp.cli.support.CommandFailure;
+import dev.ccp.cli.support.ExitCodes;
+import dev.ccp.cli.support.Json;
+import dev.ccp.cli.support.JsonOption;
+import dev.ccp.cli.support.Projections;
+import dev.ccp.events.Clocks;
+import dev.ccp.projector.ProjectionStatus;
+import dev.ccp.projector.Projector;
+import dev.ccp.projector.ProjectorException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code cc db status}: the guide's JSON summary of the SQLite projection and each projection's checkpoint. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"JSON summary of the SQLite projection and of each projection's checkpoint and lag.",
+                "Sample count, min/max ts, rollup rows, file size, and each checkpoint with its lag (log entries",
+                "not applied yet). Pretty-printed; --json prints it on one line."})
+public final class DbStatusCommand extends CcSubcommand {
+    @Mixin
+    JsonOption json;
+
+    public DbStatusCommand(CliContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected int run() throws IOException {
+        Path db = Projections.require(ctx.paths().dbPath());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("db", db.toString());
+        doc.put("file_bytes", Files.size(db));
+        Path wal = db.resolveSibling(db.getFileName() + "-wal");
+        doc.put("wal_bytes", Files.exists(wal) ? Files.size(wal) : 0L);
+        try (Connection c = Projections.openDbReadOnly(ctx.paths()); Statement st = c.createStatement()) {
+            long samples = count(st, "samples");
+            doc.put("samples", samples);
+            try (ResultSet rs = st.executeQuery("SELECT MIN(ts_us), MAX(ts_us) FROM samples")) {
+                rs.next();
+                doc.put("min_ts", samples == 0 ? null : Clocks.instant(rs.getLong(1)).toString());
+                doc.put("max_ts", samples == 0 ? null : Clocks.instant(rs.getLong(2)).toString());
+            }
+            Map<String, Object> rollups = new LinkedHashMap<>();
+            rollups.put("hour", count(st, "rollup_hour"));
+            rollups.put("day", count(st, "rollup_day"));
+            doc.put("rollup_rows", rollups);
+            doc.put("quota_usage_rows", count(st, "quota_usage"));
+        } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("no such table")) {
+                throw Projections.noneYet(ctx.paths().logDir());
+            }
+            throw CommandFailure.of("cannot read " + db + ": " + e.getMessage());
+        }
+        List<ProjectionStatus> statuses;
+        try {
+            statuses = Projector.status(ctx.paths());
+        } catch (ProjectorException e) {
+            throw CommandFailure.of(e.getMessage());
+        }
+        Map<String, Object> checkpoints = new LinkedHashMap<>();
+        long maxLag = 0;
+        for (ProjectionStatus s : statuses) {
+            Map<String, Object> cp = new LinkedHashMap<>();
+            cp.put("index", s.index());
+            cp.put("events", s.events());
+            cp.put("unreadable", s.unreadable());
+            cp.put("last_ts", s.lastTsUs() == null ? null : Clocks.instant(s.lastTsUs()).toString());
+            cp.put("lag", s.lag());
+            checkpoints.put(s.name(), cp);
+            maxLag = Math.max(maxLag, s.lag());
+        }
+        doc.put("checkpoints", checkpoints);
+        doc.put("lag", maxLag);
+        doc.put("queue", ctx.paths().queueDir().toString());
+        if (json.on()) {
+            Json.print(out(), doc);
+        } else {
+            out().println(Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static long count(Statement st, String table) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

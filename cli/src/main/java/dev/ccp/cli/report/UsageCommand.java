@@ -1,0 +1,76 @@
+package dev.ccp.cli.report;
+
+import dev.ccp.cli.CliContext;
+import dev.ccp.cli.support.CcSubcommand;
+import dev.ccp.cli.support.ExitCodes;
+import dev.ccp.cli.support.Json;
+import dev.ccp.cli.support.JsonOption;
+import dev.ccp.cli.support.Table;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cc usage [--banner]}: the fuel gauge, tokens and completions per lane and model against the budget. */
+@Command(name = "usage", mixinStandardHelpOptions = true,
+        description = {"Tokens and completions per lane and model against the usage budget.",
+                "Counted over the budget's rolling window (default 24h) from the SQLite projection. The budget is",
+                "CCP_USAGE_BUDGET_FILE, else ~/.config/ccp/usage-budget.yaml, else configs/usage-budget.yaml (see",
+                "configs/usage-budget.example.yaml); without one it shows the totals only.",
+                "Exit status: 0 within budget (or none set), 1 over a budget, 2 no projection or a bad budget file."})
+public final class UsageCommand extends CcSubcommand {
+    @Option(names = "--banner", description = "Print only the one-line meter (also printed by 'cc on').")
+    boolean banner;
+
+    @Mixin
+    JsonOption json;
+
+    public UsageCommand(CliContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected int run() {
+        UsageReport report = UsageReport.read(ctx, UsageBudget.load(ctx));
+        if (json.on()) {
+            Json.print(out(), report.document());
+        } else if (banner) {
+            out().println(report.banner());
+        } else {
+            print(report);
+        }
+        return report.overBudget().isEmpty() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    private void print(UsageReport report) {
+        UsageBudget budget = report.budget();
+        out().println("usage over the last " + UsageReport.window(budget.window()) + " (" + report.since() + " .. "
+                + report.until() + "), " + (budget.defined() ? "budget from " + budget.file()
+                : "no budget set (copy configs/usage-budget.example.yaml to configs/usage-budget.yaml)"));
+        Table models = new Table("LANE", "MODEL", "COMPLETIONS", "INPUT", "OUTPUT", "CACHE_W", "CACHE_R", "TOKENS")
+                .alignRight(2, 3, 4, 5, 6, 7);
+        for (UsageReport.Row r : report.rows()) {
+            models.row(r.lane(), r.model(), r.completions(), r.input(), r.output(), r.cacheCreation(), r.cacheRead(), r.tokens());
+        }
+        if (report.rows().isEmpty()) {
+            out().println("no requests finished in this window");
+        } else {
+            models.print(out());
+        }
+        out().println();
+        Table lanes = new Table("LANE", "COMPLETIONS", "BUDGET", "TOKENS", "BUDGET", "USED").alignRight(1, 2, 3, 4, 5);
+        report.lanes().forEach((lane, r) -> {
+            UsageBudget.Limit l = budget.lanes().get(lane);
+            lanes.row(lane, r.completions(), l == null ? null : l.completions(), r.tokens(), l == null ? null : l.tokens(),
+                    used(r.tokens(), l == null ? null : l.tokens()));
+        });
+        UsageReport.Row t = report.total();
+        lanes.row("all", t.completions(), budget.completions(), t.tokens(), budget.tokens(), used(t.tokens(), budget.tokens()));
+        lanes.print(out());
+        report.overBudget().forEach(o -> out().println("over budget: " + o));
+        out().println(report.banner());
+    }
+
+    private static String used(long tokens, Long limit) {
+        return limit == null || limit == 0 ? null : Math.round(tokens * 100.0 / limit) + "%";
+    }
+}

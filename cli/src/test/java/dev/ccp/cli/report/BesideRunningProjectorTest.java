@@ -1,0 +1,47 @@
+package dev.ccp.cli.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccp.cli.CcRunner;
+import dev.ccp.cli.EventFixture;
+import dev.ccp.events.testing.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** make summarize / make verify-routing beside make run: the projector process holds the projections. */
+class BesideRunningProjectorTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void summarizeAndVerifyRoutingWaitForTheRunningProjectorInsteadOfFailing() throws Exception {
+        CcRunner cc = new CcRunner(root, InstantSource.system());
+        EventFixture fx = new EventFixture(cc.paths(), Instant.parse("2026-11-24T09:00:00Z")).haikuOnZai().write();
+        try (ChildJvm projector = ChildJvm.start(dev.ccp.projector.Main.class, Map.of(
+                "CCP_HOME", root.toString(), "CCP_LOG_DIR", cc.paths().logDir().toString(),
+                "CCP_DB_PATH", cc.paths().dbPath().toString(), "CCP_RESULTS_DIR", cc.paths().resultsDir().toString()),
+                "--metrics-port", "0")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(cc.paths().usageJsonl())
+                    && Files.readAllLines(cc.paths().usageJsonl()).size() == 1);
+            fx.sonnetOnAnthropic().write();
+
+            CcRunner.Result verify = cc.run("verify-routing", "--json");
+            assertEquals(0, verify.exit(), verify + "\nprojector: " + projector.stderr());
+            assertEquals(2, new ObjectMapper().readTree(verify.out()).get("decisions").asLong());
+
+            CcRunner.Result summarize = cc.run("summarize", "--json");
+            assertEquals(0, summarize.exit(), summarize.toString());
+            // The running projector paces METRICS.json; summarize waited for it to reach the log's end.
+            assertEquals(2, new ObjectMapper().readTree(summarize.out()).at("/total/count").asLong());
+        }
+    }
+}
