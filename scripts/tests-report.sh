@@ -22,8 +22,14 @@ mkdir -p "$(dirname "$out")"
           v=$(sed -n "s/.* $k=\"\([0-9]*\)\".*/\1/p" <<<"$head")
           case $k in tests) t=$((t + ${v:-0}));; failures) f=$((f + ${v:-0}));; errors) e=$((e + ${v:-0}));; skipped) s=$((s + ${v:-0}));; esac
         done
-        failed=$(grep -o '<testcase name="[^"]*" classname="[^"]*"[^>]*>[[:space:]]*<\(failure\|error\)' "$x" 2>/dev/null \
-                 | sed -n 's/<testcase name="\([^"]*\)" classname="\([^"]*\)".*/\2.\1/p')
+        # A failure or error element follows its testcase element, usually on the next line.
+        failed=$(awk '
+          /<testcase / {
+            name = $0; sub(/.*<testcase name="/, "", name); sub(/".*/, "", name)
+            cls = $0; sub(/.*classname="/, "", cls); sub(/".*/, "", cls)
+          }
+          /<(failure|error)[ >]/ { if (name != "") print cls "." name; name = "" }
+        ' "$x")
         [ -n "$failed" ] && failures+=$'\n'"$failed"
       done
     fi

@@ -1,5 +1,7 @@
 package dev.ccp.cli.fake;
 
+import dev.ccp.proxy.testing.TestLicenses;
+
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
 import org.junit.jupiter.api.Test;
@@ -42,8 +44,10 @@ class FakeProvidersTest {
                       zai: { base_url: "%s/zai/api/anthropic", auth_env: ZAI_API_KEY, header_mode: authorization }
                     routes: [ { match: haiku, provider: zai } ]
                     """.formatted(base, base));
-            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, Map.of("CCP_LOG_DIR", dir.resolve("logs").toString(),
+            Map<String, String> env = new java.util.HashMap<>(TestLicenses.licensed(dir));
+            env.putAll(Map.of("CCP_LOG_DIR", dir.resolve("logs").toString(),
                     "CCP_PROVIDERS_FILE", catalog.toString(), "ZAI_API_KEY", "zai-fake-key-1"));
+            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, env);
             try (ProxyServer proxy = ProxyServer.start(config)) {
                 String url = "http://127.0.0.1:" + proxy.port() + "/v1/messages?beta=true";
                 HttpResponse<String> haiku = post(url, "client-key-123", "claude-haiku-4-5", true);
