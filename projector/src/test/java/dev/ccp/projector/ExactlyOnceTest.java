@@ -78,6 +78,29 @@ class ExactlyOnceTest {
     }
 
     @Test
+    void aScoreboardFileTrailingItsCheckpointAfterAKillIsRewrittenFromTheCheckpointOnRestart() throws Exception {
+        CcpPaths paths = CcpPaths.under(dir);
+        try (EventLog log = EventLog.open(paths.queueDir())) {
+            request(log, "r1", T, "px1", true);
+            Projector.catchUp(paths, Set.of(), SETTINGS, Progress.NONE);
+            String trailing = Files.readString(paths.metricsJson());
+
+            request(log, "r2", T + 10, "px1", true);
+            Projector.catchUp(paths, Set.of(), SETTINGS, Progress.NONE);
+            // What a follower killed after committing its checkpoint but before its paced rewrite of
+            // METRICS.json leaves behind: the scoreboard of an earlier commit.
+            Files.writeString(paths.metricsJson(), trailing);
+        }
+        Summary restart = Projector.catchUp(paths, Set.of(), SETTINGS, Progress.NONE);
+        assertEquals(0, restart.applied(), "nothing left to apply");
+        ProjectionSnapshot restarted = ProjectionSnapshot.of(paths);
+        assertEquals(2, JSON.readTree(restarted.metricsJson()).at("/total/count").asLong(), restarted.metricsJson());
+
+        Projector.rebuild(paths, Set.of(), SETTINGS, Progress.NONE);
+        assertEquals(restarted, ProjectionSnapshot.of(paths));
+    }
+
+    @Test
     void aRequestOpenAtACheckpointIsJoinedWithItsEarlierEventsAfterARestart() throws Exception {
         CcpPaths paths = CcpPaths.under(dir);
         try (EventLog log = EventLog.open(paths.queueDir())) {

@@ -7,8 +7,10 @@ import dev.ccp.events.Event;
 import dev.ccp.projector.checkpoint.Checkpoint;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
@@ -48,7 +50,17 @@ public final class MetricsProjection implements Projection {
     @Override
     public void open(Connection db, Checkpoint checkpoint) throws IOException {
         board = checkpoint.state() == null ? new Board() : Board.fromJson(checkpoint.state());
-        dirty = !Files.exists(file);
+        // The file is rewritten after the commit, paced, so a run killed in between leaves it trailing
+        // the checkpoint; a restart may have nothing left to apply, so compare it with the saved board.
+        dirty = !render(board).equals(existing());
+    }
+
+    private String existing() throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException | MalformedInputException e) {
+            return null;
+        }
     }
 
     @Override
