@@ -62,6 +62,19 @@ class CliConventionsTest {
     }
 
     @Test
+    void everyHelpTextIsAValidFormatString() {
+        // picocli formats help text with String.format: a lone % prints a warning and a raw line.
+        for (CommandLine cl : allCommands()) {
+            List<String> lines = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().description()));
+            cl.getCommandSpec().options().forEach(o -> lines.addAll(List.of(o.description())));
+            for (String line : lines) {
+                org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> String.format(line),
+                        cl.getCommandSpec().qualifiedName() + ": " + line);
+            }
+        }
+    }
+
+    @Test
     void everyReportingCommandTakesJson() {
         List<String> withJson = allCommands().stream()
                 .filter(cl -> cl.getCommandSpec().findOption("--json") != null)

@@ -35,7 +35,7 @@ import java.util.Set;
  * the projections only (see docs/QUOTAS.md for every column).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Quotas and usage per model: rolling/weekly use and %, warn/block, WARN_AUTO%, TPS, peak hour,",
+        description = {"Quotas and usage per model: rolling/weekly use and %%, warn/block, WARN_AUTO%%, TPS, peak hour,",
                 "ROLL OUT (elr/dirty). Reads the SQLite projection and the active quotas file (CCP_QUOTAS_FILE,",
                 "configs/quotas.yaml, ~/.config/ccp/quotas.yaml)."})
 public final class StatusCommand extends CcSubcommand {
