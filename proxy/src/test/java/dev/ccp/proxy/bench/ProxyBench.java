@@ -218,11 +218,12 @@ public final class ProxyBench {
         command.addAll(ChildJvm.jvmFlags());
         Path root = ChildJvm.projectRoot();
         Path proxyOptions = root.resolve("configs/proxy.jvm.options");
-        if (Files.isRegularFile(proxyOptions)) {
+        String extra = System.getenv("BENCH_PROXY_OPTS");
+        // As bin/lib/common.sh: flags that name another collector replace the file's.
+        if (Files.isRegularFile(proxyOptions) && (extra == null || !extra.matches(".*XX:\\+Use\\w*GC.*"))) {
             command.add("@" + proxyOptions);
         }
         command.add("-Djava.util.logging.config.file=" + root.resolve("configs/logging.properties"));
-        String extra = System.getenv("BENCH_PROXY_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
