@@ -106,6 +106,8 @@ public final class ProxyBench {
         System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests x %d alternating rounds per path and mode, %d cores, %s%n",
                 concurrency, perClient, ROUNDS, Runtime.getRuntime().availableProcessors(), Runtime.version());
         System.out.println("proxy: " + proxy.describe());
+        String loadBefore = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
         // Warm-up: JIT, connection pools, the event log's first file.
         for (String mode : MODES) {
             run(client, direct, mode, concurrency, Math.max(10, perClient / 3));
@@ -124,6 +126,8 @@ public final class ProxyBench {
             all.add(merge("proxy", mode, concurrency, proxyRounds));
         }
         System.out.println("upstream connections opened (direct + proxy): " + PEERS.size());
+        String loadAfter = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at end: " + loadAfter);
         proxy.stop();
         fake.stop();
 
@@ -139,6 +143,8 @@ public final class ProxyBench {
         out.put("rounds", ROUNDS);
         out.put("stream_event_gap_ms", gapMillis);
         out.put("proxy", proxy.describe());
+        out.put("load_average_start", loadBefore);
+        out.put("load_average_end", loadAfter);
         out.set("runs", json.valueToTree(all));
         ObjectNode added = out.putObject("added_latency_ms");
         System.out.println();
@@ -287,6 +293,16 @@ public final class ProxyBench {
         long proxy0 = proxy.cpuNanos();
         Raw raw = round.run();
         return raw.withCpu(benchCpuNanos() - bench0, proxy.cpuNanos() - proxy0);
+    }
+
+    /** The machine's load average (Linux), to tell a quiet run from a busy one. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static long benchCpuNanos() {
