@@ -142,7 +142,6 @@ public final class ProxyBench {
         out.put("requests_per_client_per_round", perClient);
         out.put("rounds", ROUNDS);
         out.put("stream_event_gap_ms", gapMillis);
-        out.put("paced_clients_staggered", STAGGER);
         out.put("proxy", proxy.describe());
         out.put("load_average_start", loadBefore);
         out.put("load_average_end", loadAfter);
@@ -179,13 +178,6 @@ public final class ProxyBench {
     }
 
     private static final int ROUNDS = 3;
-    /**
-     * Paced streams: the clients start spread over one pause between events, so that 64 streams do
-     * not deliver their events in the same instant every pause forever after (they would, as every
-     * stream has the same timing), which real users' streams never do. BENCH_STAGGER=0 starts them
-     * all at once. Both paths get the same start.
-     */
-    private static final boolean STAGGER = !"0".equals(System.getenv("BENCH_STAGGER"));
 
     /** The proxy being measured: in this JVM, or its own process. */
     interface ProxyUnderTest {
@@ -332,7 +324,6 @@ public final class ProxyBench {
     private static Raw run(HttpClient client, String url, String mode, int concurrency, int perClient)
             throws Exception {
         boolean stream = mode.startsWith("stream");
-        boolean paced = mode.equals("stream") && gapMillis > 0;
         String model = mode.equals("stream") ? "claude-sonnet-4-5-paced" : "claude-sonnet-4-5";
         byte[] body = ("{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":" + stream
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8);
@@ -347,12 +338,8 @@ public final class ProxyBench {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
                 int base = c * perClient;
-                long staggerNanos = paced && STAGGER ? (long) c * gapMillis * 1_000_000L / concurrency : 0;
                 futures.add(pool.submit(() -> {
                     byte[] buf = new byte[8192];
-                    if (staggerNanos > 0) {
-                        Thread.sleep(java.time.Duration.ofNanos(staggerNanos));
-                    }
                     for (int i = 0; i < perClient; i++) {
                         long t0 = System.nanoTime();
                         try {
