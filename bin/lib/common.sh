@@ -7,11 +7,17 @@ export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 
 # The Chronicle flags are kept in configs/jvm.options; JDK 24+ also needs configs/jvm24.options.
-ccp_jvm_args() {
+# A module's own flags (the proxy's collector) are in configs/<module>.jvm.options when present;
+# CCP_JAVA_OPTS comes last, and when it names a collector (-XX:+Use...GC) that file is left out,
+# since two collectors stop the JVM.
+ccp_jvm_args() { # $1 = module (optional)
   local feature
   feature=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
   JVM_ARGS=("@$CCP_ROOT/configs/jvm.options")
   if [ "${feature%%.*}" -ge 24 ] 2>/dev/null; then JVM_ARGS+=("@$CCP_ROOT/configs/jvm24.options"); fi
+  if [ -n "${1:-}" ] && [ -f "$CCP_ROOT/configs/$1.jvm.options" ] && ! [[ "${CCP_JAVA_OPTS:-}" =~ XX:[+]Use[A-Za-z0-9]*GC ]]; then
+    JVM_ARGS+=("@$CCP_ROOT/configs/$1.jvm.options")
+  fi
   JVM_ARGS+=("-Dccp.home=$CCP_ROOT" "-Djava.util.logging.config.file=$CCP_ROOT/configs/logging.properties")
   if [ -n "${CCP_JAVA_OPTS:-}" ]; then
     # shellcheck disable=SC2206
@@ -35,6 +41,6 @@ ccp_ensure_built() { # $1 = module
 ccp_exec() { # $1 = module, rest = arguments
   local module=$1; shift
   ccp_ensure_built "$module"
-  ccp_jvm_args
+  ccp_jvm_args "$module"
   exec "$JAVA" "${JVM_ARGS[@]}" -jar "$CCP_JAR" "$@"
 }

@@ -322,7 +322,7 @@ final class Forwarder {
             try {
                 // Read to the end of the entity (not just `length` bytes): only a body read to its end
                 // lets the client return the connection to the pool instead of closing it.
-                bytes = concat(prefix, r.body().readAllBytes());
+                bytes = concat(prefix, r.readBody(length - prefix.length));
             } catch (IOException | RuntimeException e) {
                 r.close();
                 boolean timedOut = isTimeout(e);

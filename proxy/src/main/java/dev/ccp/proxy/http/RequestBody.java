@@ -38,8 +38,25 @@ final class RequestBody {
     static RequestBody read(InputStream in, long max, long contentLength) throws IOException {
         int initial = contentLength > 0 && contentLength <= max ? (int) contentLength : 8192;
         ByteArrayOutputStream out = new ByteArrayOutputStream(initial);
-        byte[] buf = new byte[16 * 1024];
         long total = 0;
+        if (contentLength >= 0 && contentLength <= max) {
+            // Helidon allocates a buffer of the requested size for every read: read the declared
+            // length into its final array in one go instead of 16 KiB chunks copied twice.
+            byte[] exact = new byte[(int) contentLength];
+            int got = in.readNBytes(exact, 0, exact.length);
+            if (got < exact.length) {
+                return new RequestBody(java.util.Arrays.copyOf(exact, got), got, false);
+            }
+            byte[] probe = new byte[64];
+            int extra = in.read(probe);
+            if (extra < 0) {
+                return new RequestBody(exact, got, false);
+            }
+            out.write(exact, 0, got);
+            out.write(probe, 0, extra);
+            total = got + extra;
+        }
+        byte[] buf = new byte[16 * 1024];
         int n;
         while ((n = in.read(buf)) >= 0) {
             total += n;

@@ -17,6 +17,7 @@ public final class SseUsageParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int LINE_CAP = 256 * 1024;
     private static final Set<String> PARSED = Set.of("message_start", "message_delta", "message_stop", "error");
+    private static final String CONTENT_DELTA = "content_block_delta";
 
     private final Usage usage = new Usage();
     private byte[] line = new byte[1024];
@@ -61,7 +62,7 @@ public final class SseUsageParser {
             return;
         }
         if (startsWith("event:", n)) {
-            eventName = new String(line, 6, n - 6, StandardCharsets.UTF_8).trim();
+            eventName = eventName(n);
         } else if (startsWith("data:", n) && !overflow && (eventName == null || PARSED.contains(eventName))) {
             if (data == null) {
                 data = new StringBuilder();
@@ -70,6 +71,40 @@ public final class SseUsageParser {
             }
             data.append(new String(line, 5, n - 5, StandardCharsets.UTF_8).stripLeading());
         }
+    }
+
+    /**
+     * The event's name; one of the parsed names is returned as its constant, so the many content
+     * deltas and pings cost no String each.
+     */
+    private String eventName(int n) {
+        int from = 6;
+        int to = n;
+        while (from < to && (line[from] & 0xff) <= ' ') {
+            from++;
+        }
+        while (to > from && (line[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        for (String name : PARSED) {
+            if (equalsAscii(name, from, to)) {
+                return name;
+            }
+        }
+        return to - from == CONTENT_DELTA.length() && equalsAscii(CONTENT_DELTA, from, to) ? CONTENT_DELTA
+                : new String(line, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private boolean equalsAscii(String name, int from, int to) {
+        if (to - from != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (line[from + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean startsWith(String prefix, int n) {

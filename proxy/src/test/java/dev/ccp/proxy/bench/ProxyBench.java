@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccp.events.CcpPaths;
+import dev.ccp.events.testing.ChildJvm;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
 import io.helidon.http.HeaderNames;
@@ -41,6 +42,13 @@ import java.util.concurrent.Future;
  * events with no pause: CPU saturation) and {@code nonstream} (a ~600-byte JSON answer, no pause). For each path it records time to first body byte and total time per
  * request, then prints p50/p99 and requests/s, and the proxy's added latency (proxy percentile minus
  * direct percentile). The proxy writes its events to a real Chronicle queue in a temporary folder.
+ *
+ * <p>The proxy runs as its own JVM process ({@code dev.ccp.proxy.Main}) with the flags its launcher
+ * uses ({@code configs/jvm.options}, {@code configs/proxy.jvm.options}), as in production where the
+ * client and the provider live elsewhere: the bench JVM (client and fake provider) and the proxy no
+ * longer share a heap, a GC and a JIT. {@code BENCH_IN_PROCESS=1} runs the proxy inside the bench JVM
+ * as before; {@code BENCH_PROXY_OPTS} adds JVM flags to the proxy process (JFR, GC logs, another GC).
+ * Per round it also reports the CPU time each process used per request.
  * Results go to results/BENCH.json (CCP_RESULTS_DIR moves it). Arguments: [concurrency] [requests per client] [pause between events, ms].
  */
 public final class ProxyBench {
@@ -61,8 +69,14 @@ public final class ProxyBench {
     record Sample(long ttfbNanos, long totalNanos) {
     }
 
+    /**
+     * @param benchCpuMicrosPerRequest CPU time of the bench JVM (client and fake provider, and the proxy
+     *                                 when it runs in process) per request
+     * @param proxyCpuMicrosPerRequest CPU time of the proxy process per request (0 in process)
+     */
     record Stats(String path, String mode, int concurrency, int requests, double seconds, double rps,
-                 double ttfbP50Ms, double ttfbP99Ms, double totalP50Ms, double totalP99Ms, int errors) {
+                 double ttfbP50Ms, double ttfbP99Ms, double totalP50Ms, double totalP99Ms, int errors,
+                 double benchCpuMicrosPerRequest, double proxyCpuMicrosPerRequest) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,11 +97,7 @@ public final class ProxyBench {
         Map<String, String> env = new HashMap<>();
         env.put("CCP_LOG_DIR", tmp.resolve("logs").toString());
         env.put("CCP_PROVIDERS_FILE", catalog.toString());
-        boolean noEvents = System.getenv("BENCH_NO_EVENTS") != null;
-        ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, env), java.time.InstantSource.system(),
-                ctx -> noEvents ? new dev.ccp.proxy.ProxyContext(ctx.instance(), ctx.version(), ctx.clock(), ctx.policy(),
-                        ctx.attemptPolicy(), ctx.upstream(), e -> { }, ctx.metrics(), ctx.credentials(), ctx.maxBodyBytes(),
-                        ctx.extraServices()) : ctx);
+        ProxyUnderTest proxy = System.getenv("BENCH_IN_PROCESS") != null ? inProcess(env) : childProcess(env);
         String direct = "http://127.0.0.1:" + fake.port() + "/v1/messages";
         String viaProxy = "http://127.0.0.1:" + proxy.port() + "/v1/messages";
 
@@ -95,6 +105,9 @@ public final class ProxyBench {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests x %d alternating rounds per path and mode, %d cores, %s%n",
                 concurrency, perClient, ROUNDS, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        System.out.println("proxy: " + proxy.describe());
+        String loadBefore = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
         // Warm-up: JIT, connection pools, the event log's first file.
         for (String mode : MODES) {
             run(client, direct, mode, concurrency, Math.max(10, perClient / 3));
@@ -106,14 +119,16 @@ public final class ProxyBench {
             List<Raw> directRounds = new ArrayList<>();
             List<Raw> proxyRounds = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
-                directRounds.add(run(client, direct, mode, concurrency, perClient));
-                proxyRounds.add(run(client, viaProxy, mode, concurrency, perClient));
+                directRounds.add(measured(proxy, () -> run(client, direct, mode, concurrency, perClient)));
+                proxyRounds.add(measured(proxy, () -> run(client, viaProxy, mode, concurrency, perClient)));
             }
             all.add(merge("direct", mode, concurrency, directRounds));
             all.add(merge("proxy", mode, concurrency, proxyRounds));
         }
         System.out.println("upstream connections opened (direct + proxy): " + PEERS.size());
-        proxy.stop("bench");
+        String loadAfter = loadAverage();
+        System.out.println("load average (1, 5, 15 min) at end: " + loadAfter);
+        proxy.stop();
         fake.stop();
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -127,13 +142,18 @@ public final class ProxyBench {
         out.put("requests_per_client_per_round", perClient);
         out.put("rounds", ROUNDS);
         out.put("stream_event_gap_ms", gapMillis);
+        out.put("proxy", proxy.describe());
+        out.put("load_average_start", loadBefore);
+        out.put("load_average_end", loadAfter);
         out.set("runs", json.valueToTree(all));
         ObjectNode added = out.putObject("added_latency_ms");
         System.out.println();
-        System.out.printf("%-6s %-9s %8s %9s %9s %9s %9s %6s%n", "path", "mode", "req/s", "ttfb p50", "ttfb p99", "total p50", "total p99", "errors");
+        System.out.printf("%-6s %-12s %8s %9s %9s %9s %9s %6s %11s %11s%n", "path", "mode", "req/s", "ttfb p50", "ttfb p99",
+                "total p50", "total p99", "errors", "bench cpu/r", "proxy cpu/r");
         for (Stats s : all) {
-            System.out.printf("%-6s %-9s %8.0f %9.3f %9.3f %9.3f %9.3f %6d%n", s.path(), s.mode(), s.rps(),
-                    s.ttfbP50Ms(), s.ttfbP99Ms(), s.totalP50Ms(), s.totalP99Ms(), s.errors());
+            System.out.printf("%-6s %-12s %8.0f %9.3f %9.3f %9.3f %9.3f %6d %8.0f us %8.0f us%n", s.path(), s.mode(), s.rps(),
+                    s.ttfbP50Ms(), s.ttfbP99Ms(), s.totalP50Ms(), s.totalP99Ms(), s.errors(), s.benchCpuMicrosPerRequest(),
+                    s.proxyCpuMicrosPerRequest());
         }
         System.out.println();
         for (String mode : MODES) {
@@ -159,8 +179,135 @@ public final class ProxyBench {
 
     private static final int ROUNDS = 3;
 
-    /** One round's samples. */
-    record Raw(long[] ttfb, long[] total, double seconds, int errors) {
+    /** The proxy being measured: in this JVM, or its own process. */
+    interface ProxyUnderTest {
+        int port();
+
+        /** CPU time the proxy's process used so far (0 when it shares this JVM). */
+        long cpuNanos();
+
+        String describe();
+
+        void stop() throws Exception;
+    }
+
+    private static ProxyUnderTest inProcess(Map<String, String> env) {
+        // BENCH_NO_EVENTS=1 replaces the event writer with a no-op (diagnosis only: what the event trail costs).
+        boolean noEvents = System.getenv("BENCH_NO_EVENTS") != null;
+        ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, env), java.time.InstantSource.system(),
+                ctx -> noEvents ? new dev.ccp.proxy.ProxyContext(ctx.instance(), ctx.version(), ctx.clock(), ctx.policy(),
+                        ctx.attemptPolicy(), ctx.upstream(), e -> { }, ctx.metrics(), ctx.credentials(), ctx.maxBodyBytes(),
+                        ctx.extraServices()) : ctx);
+        return new ProxyUnderTest() {
+            public int port() {
+                return proxy.port();
+            }
+
+            public long cpuNanos() {
+                return 0;
+            }
+
+            public String describe() {
+                return "in the bench JVM" + (noEvents ? " (events off)" : "");
+            }
+
+            public void stop() {
+                proxy.stop("bench");
+            }
+        };
+    }
+
+    /** Starts dev.ccp.proxy.Main in its own JVM with the launcher's flags (see bin/lib/common.sh). */
+    private static ProxyUnderTest childProcess(Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ChildJvm.jvmFlags());
+        Path root = ChildJvm.projectRoot();
+        Path proxyOptions = root.resolve("configs/proxy.jvm.options");
+        String extra = System.getenv("BENCH_PROXY_OPTS");
+        // As bin/lib/common.sh: flags that name another collector replace the file's.
+        if (Files.isRegularFile(proxyOptions) && (extra == null || !extra.matches(".*XX:\\+Use\\w*GC.*"))) {
+            command.add("@" + proxyOptions);
+        }
+        command.add("-Djava.util.logging.config.file=" + root.resolve("configs/logging.properties"));
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ccp.proxy.Main", "--port", "0"));
+        ChildJvm child = ChildJvm.start(command, env);
+        java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        int port = -1;
+        while (port < 0) {
+            for (String line : child.stderr()) {
+                java.util.regex.Matcher m = listening.matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+            }
+            if (port < 0) {
+                if (!child.process().isAlive() || System.nanoTime() > deadline) {
+                    child.close();
+                    throw new IllegalStateException("the proxy process did not start:\n" + String.join("\n", child.stderr()));
+                }
+                Thread.sleep(50);
+            }
+        }
+        int boundPort = port;
+        String flags = String.join(" ", command.subList(1, command.indexOf("-cp")));
+        return new ProxyUnderTest() {
+            public int port() {
+                return boundPort;
+            }
+
+            public long cpuNanos() {
+                return child.process().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+            }
+
+            public String describe() {
+                return "own JVM process (pid " + child.pid() + "): " + flags.replace(root + "/", "");
+            }
+
+            public void stop() throws Exception {
+                child.terminate();
+                if (!child.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    child.kill();
+                }
+            }
+        };
+    }
+
+    /** One round's samples, and the CPU time each process used during it. */
+    record Raw(long[] ttfb, long[] total, double seconds, int errors, long benchCpuNanos, long proxyCpuNanos) {
+        Raw withCpu(long bench, long proxy) {
+            return new Raw(ttfb, total, seconds, errors, bench, proxy);
+        }
+    }
+
+    interface Round {
+        Raw run() throws Exception;
+    }
+
+    private static Raw measured(ProxyUnderTest proxy, Round round) throws Exception {
+        long bench0 = benchCpuNanos();
+        long proxy0 = proxy.cpuNanos();
+        Raw raw = round.run();
+        return raw.withCpu(benchCpuNanos() - bench0, proxy.cpuNanos() - proxy0);
+    }
+
+    /** The machine's load average (Linux), to tell a quiet run from a busy one. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static Stats merge(String path, String mode, int concurrency, List<Raw> rounds) {
@@ -168,8 +315,10 @@ public final class ProxyBench {
         long[] total = rounds.stream().flatMapToLong(r -> Arrays.stream(r.total())).toArray();
         double seconds = rounds.stream().mapToDouble(Raw::seconds).sum();
         int errors = rounds.stream().mapToInt(Raw::errors).sum();
+        double benchCpu = rounds.stream().mapToLong(Raw::benchCpuNanos).sum() / 1e3 / ttfb.length;
+        double proxyCpu = rounds.stream().mapToLong(Raw::proxyCpuNanos).sum() / 1e3 / ttfb.length;
         return new Stats(path, mode, concurrency, ttfb.length, seconds, ttfb.length / seconds, pct(ttfb, 50), pct(ttfb, 99),
-                pct(total, 50), pct(total, 99), errors);
+                pct(total, 50), pct(total, 99), errors, benchCpu, proxyCpu);
     }
 
     private static Raw run(HttpClient client, String url, String mode, int concurrency, int perClient)
@@ -227,7 +376,7 @@ public final class ProxyBench {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Raw(ttfb, total, seconds, errors[0]);
+        return new Raw(ttfb, total, seconds, errors[0], 0, 0);
     }
 
     private static double pct(long[] values, double p) {
