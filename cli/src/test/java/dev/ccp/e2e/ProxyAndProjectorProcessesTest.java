@@ -1,5 +1,7 @@
 package dev.ccp.e2e;
 
+import dev.ccp.proxy.testing.TwoLaneCatalog;
+
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.http.StreamResponse;
@@ -54,14 +56,7 @@ class ProxyAndProjectorProcessesTest {
     void trafficThroughTheProxyProcessIsProjectedByTheProjectorProcess() throws Exception {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false);
              FakeProvider zai = new FakeProvider("zai", "/api/anthropic", true)) {
-            Path catalog = dir.resolve("providers.yaml");
-            Files.writeString(catalog, """
-                    providers:
-                      anthropic: { base_url: %s, auth: passthrough }
-                      zai: { base_url: %s, auth_env: ZAI_API_KEY, header_mode: x-api-key }
-                    routes: [ { match: haiku, provider: zai } ]
-                    default_provider: anthropic
-                    """.formatted(anthropic.baseUrl(), zai.baseUrl()));
+            Path catalog = TwoLaneCatalog.write(dir, anthropic, zai);
             Map<String, String> env = new HashMap<>();
             env.put("CCP_LOG_DIR", dir.resolve("logs").toString());
             env.put("CCP_DB_PATH", dir.resolve("logs/ccp.sqlite3").toString());

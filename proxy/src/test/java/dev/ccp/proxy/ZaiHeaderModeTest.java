@@ -1,5 +1,7 @@
 package dev.ccp.proxy;
 
+import dev.ccp.proxy.testing.TwoLaneCatalog;
+
 import dev.ccp.proxy.testing.FakeProvider;
 import dev.ccp.proxy.testing.TestLicenses;
 import org.junit.jupiter.api.Test;
@@ -24,13 +26,7 @@ class ZaiHeaderModeTest {
     void zaiHeaderModeAuthorizationSendsTheKeyAsBearerAndDropsTheClientsXApiKey() throws Exception {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false);
              FakeProvider zai = new FakeProvider("zai", "/api/anthropic", true)) {
-            Path catalog = dir.resolve("p.yaml");
-            Files.writeString(catalog, """
-                    providers:
-                      anthropic: { base_url: %s, auth: passthrough }
-                      zai: { base_url: %s, auth_env: ZAI_API_KEY, header_mode: x-api-key }
-                    routes: [ { match: haiku, provider: zai } ]
-                    """.formatted(anthropic.baseUrl(), zai.baseUrl()));
+            Path catalog = TwoLaneCatalog.write(dir, anthropic, zai);
             Map<String, String> env = new java.util.HashMap<>(TestLicenses.licensed(dir));
             env.putAll(Map.of(
                     "CCP_LOG_DIR", dir.resolve("logs").toString(), "CCP_PROVIDERS_FILE", catalog.toString(),

@@ -1,5 +1,7 @@
 package dev.ccp.proxy.sampling;
 
+import dev.ccp.proxy.testing.TwoLaneCatalog;
+
 import dev.ccp.events.Event;
 import dev.ccp.events.EventCodec;
 import dev.ccp.proxy.ProxyConfig;
@@ -53,13 +55,7 @@ class BodySamplingTest {
     void teeFlagFileTurnsCappedCredentialFreeBodySamplesOnAndOffWhileTheProxyRuns() throws Exception {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false);
              FakeProvider zai = new FakeProvider("zai", "/api/anthropic", true)) {
-            Path catalog = dir.resolve("p.yaml");
-            Files.writeString(catalog, """
-                    providers:
-                      anthropic: { base_url: %s, auth: passthrough }
-                      zai: { base_url: %s, auth_env: ZAI_API_KEY, header_mode: x-api-key }
-                    routes: [ { match: haiku, provider: zai } ]
-                    """.formatted(anthropic.baseUrl(), zai.baseUrl()));
+            Path catalog = TwoLaneCatalog.write(dir, anthropic, zai);
             Path tee = dir.resolve("config/tee");
             Path queue = dir.resolve("logs/queue");
             ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
