@@ -94,11 +94,12 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
     private static final int LINGER_POLLS = 50;
 
     private void run() {
-        java.util.List<Event> batch = new java.util.ArrayList<>(256);
         int idlePolls = 0;
         while (true) {
-            if (queue.drainTo(batch, 256) == 0) {
-                Event event;
+            // One event at a time, never a batch taken out of the queue: the queue's capacity is
+            // then the bound on events held in memory while the log is slow or stuck.
+            Event event = queue.poll();
+            if (event == null) {
                 try {
                     if (idlePolls < LINGER_POLLS) {
                         idlePolls++;
@@ -109,16 +110,12 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                batch.add(event);
             }
             idlePolls = 0;
-            for (Event event : batch) {
-                if (event == STOP) {
-                    return;
-                }
-                append(event);
+            if (event == STOP) {
+                return;
             }
-            batch.clear();
+            append(event);
         }
     }
 
