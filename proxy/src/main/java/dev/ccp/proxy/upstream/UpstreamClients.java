@@ -3,6 +3,7 @@ package dev.ccp.proxy.upstream;
 import dev.ccp.proxy.routing.Provider;
 import io.helidon.http.Header;
 import io.helidon.http.Method;
+import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.HttpClient;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -17,12 +18,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Helidon WebClient per provider (keyed by name and base URL, so a reloaded catalog gets fresh ones).
@@ -36,7 +35,7 @@ public final class UpstreamClients {
     private final Timeouts timeouts;
     private final boolean forceH1;
     private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
-    /** Enforces CCP_HEADER_TIMEOUT on streaming requests; one daemon thread, started on first use. */
+    /** Keeps the timeouts of HTTP/1.1 exchanges (see ExchangeWatch); one daemon thread. */
     private final ScheduledThreadPoolExecutor watchdogs = watchdogs();
 
     public UpstreamClients(Timeouts timeouts, boolean forceH1) {
@@ -46,8 +45,8 @@ public final class UpstreamClients {
 
     private static ScheduledThreadPoolExecutor watchdogs() {
         ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("ccp-head-watchdog").daemon(true).factory());
-        // A cancelled check (the head came in time: nearly always) leaves the queue at once.
+                Thread.ofPlatform().name("ccp-exchange-watch").daemon(true).factory());
+        // A cancelled check (the exchange ended in time: nearly always) leaves the queue at once.
         e.setRemoveOnCancelPolicy(true);
         return e;
     }
@@ -60,7 +59,8 @@ public final class UpstreamClients {
         return forceH1;
     }
 
-    private record ProviderClient(HttpClient<?> client, boolean h1Only) {
+    /** @param pool HTTP/1.1 only: the proxy's own keep-alive connections (null for a client that may use HTTP/2) */
+    private record ProviderClient(HttpClient<?> client, ConnectionPool pool) {
     }
 
     private ProviderClient clientFor(Provider p) {
@@ -82,10 +82,20 @@ public final class UpstreamClients {
                             .tcpNoDelay(true))
                     .protocolPreference(h1Only ? List.of("http/1.1") : List.of("h2", "http/1.1"))
                     .build();
-            HttpClient<?> client = h1Only ? web.client(Http1Client.PROTOCOL) : web;
-            return new ProviderClient(client, h1Only);
+            if (!h1Only) {
+                return new ProviderClient(web, null);
+            }
+            ConnectionPool pool = new ConnectionPool(web, p.baseUrl(), web.prototype().tls(), MAX_IDLE, VALIDATE_AFTER,
+                    MAX_IDLE_CONNECTIONS, System::nanoTime);
+            return new ProviderClient(web.client(Http1Client.PROTOCOL), pool);
         });
     }
+
+    /** An idle connection older than this is closed rather than reused (servers drop idle ones after some seconds). */
+    static final Duration MAX_IDLE = Duration.ofSeconds(30);
+    /** An idle connection older than this is probed before it is reused. */
+    static final Duration VALIDATE_AFTER = Duration.ofSeconds(2);
+    static final int MAX_IDLE_CONNECTIONS = 256;
 
     /**
      * Sends the request and returns once the response head arrived.
@@ -94,57 +104,83 @@ public final class UpstreamClients {
      */
     public UpstreamResponse send(UpstreamRequest r) throws UpstreamException {
         ProviderClient pc = clientFor(r.provider());
+        if (pc.pool() != null) {
+            return sendHttp1(pc, r);
+        }
         Duration readTimeout = r.stream() ? timeouts.sseIdle() : timeouts.json();
         Duration headWait = r.stream() ? timeouts.header() : timeouts.json();
         String provider = r.provider().name();
         if (headWait.compareTo(readTimeout) >= 0) {
             try {
-                return wrap(submit(pc, r, readTimeout));
+                return wrap(submit(pc.client(), r, readTimeout, null), null);
             } catch (RuntimeException e) {
                 throw UpstreamException.classify(e, provider, false);
             }
         }
-        // The head must come sooner than the per-read timeout allows.
-        if (!pc.h1Only() || !Thread.currentThread().isVirtual()) {
-            return sendWaitingOnTheSide(pc, r, readTimeout, headWait, provider);
-        }
-        // HTTP/1.1: the request is sent from this thread and a watchdog interrupts it if the head is
-        // late (interrupting a virtual thread blocked on a socket closes that socket, which also
-        // cancels the request upstream). Sending from a thread of its own and waiting for it here
-        // cost a thread start and two extra wake-ups before the first byte of every stream: the
-        // bench measured ~0.5 ms of added time-to-first-byte at p50. HTTP/2 keeps that way, as
-        // interrupting a thread waiting on an h2 stream is not known to close the stream.
-        AtomicInteger state = new AtomicInteger(WAITING);
-        Thread caller = Thread.currentThread();
-        ScheduledFuture<?> watchdog = watchdogs.schedule(() -> {
-            if (state.compareAndSet(WAITING, FIRING)) {
-                caller.interrupt();
-                state.set(FIRED);
-            }
-        }, headWait.toNanos(), TimeUnit.NANOSECONDS);
-        HttpClientResponse res;
-        try {
-            res = submit(pc, r, readTimeout);
-        } catch (RuntimeException e) {
-            watchdog.cancel(false);
-            if (!state.compareAndSet(WAITING, DONE)) {
-                clearWatchdogInterrupt(state);
-                throw headTimeout(provider, headWait);
-            }
-            throw UpstreamException.classify(e, provider, false);
-        }
-        watchdog.cancel(false);
-        if (!state.compareAndSet(WAITING, DONE)) {
-            // The head came as the watchdog fired: too late, as before.
-            clearWatchdogInterrupt(state);
+        // The head must come sooner than the per-read timeout allows. Interrupting a thread waiting on
+        // an h2 stream is not known to close that stream, so the request is sent from a thread of its
+        // own and the head awaited here.
+        return sendWaitingOnTheSide(pc, r, readTimeout, headWait, provider);
+    }
+
+    /**
+     * HTTP/1.1 on a pooled connection, timeouts kept by an {@link ExchangeWatch}. A reused connection
+     * found closed before any byte of the response came is replaced by a new one and the request sent
+     * once more: the provider closed it while idle, so the request never reached it.
+     */
+    private UpstreamResponse sendHttp1(ProviderClient pc, UpstreamRequest r) throws UpstreamException {
+        String provider = r.provider().name();
+        long start = System.nanoTime();
+        Duration headWait = r.stream() ? min(timeouts.header(), timeouts.sseIdle()) : timeouts.json();
+        for (int attempt = 1; ; attempt++) {
+            ConnectionPool.Lease lease;
             try {
-                res.close();
-            } catch (RuntimeException ignored) {
-                // Its socket may be closed already.
+                lease = attempt == 1 ? pc.pool().take() : pc.pool().fresh();
+            } catch (RuntimeException e) {
+                throw UpstreamException.classify(e, provider, false);
             }
-            throw headTimeout(provider, headWait);
+            ExchangeWatch watch = ExchangeWatch.start(watchdogs, lease, start + headWait.toNanos());
+            HttpClientResponse res;
+            try {
+                res = submit(pc.client(), r, Duration.ZERO, lease.connection());
+            } catch (RuntimeException e) {
+                watch.finish();
+                if (watch.expired()) {
+                    throw headTimeout(provider, headWait);
+                }
+                lease.discard();
+                if (attempt == 1 && lease.reused() && closedByPeer(e)) {
+                    continue;
+                }
+                throw UpstreamException.classify(e, provider, false);
+            }
+            if (r.stream()) {
+                watch.streaming(timeouts.sseIdle().toNanos());
+            } else {
+                watch.until(start + timeouts.json().toNanos());
+            }
+            return wrap(res, watch);
         }
-        return wrap(res);
+    }
+
+    /** The failures of a connection the server had closed: end of stream or reset before the response head. */
+    static boolean closedByPeer(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException) {
+                return false;
+            }
+            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (c instanceof java.io.EOFException || c instanceof java.net.SocketException
+                    || c.getClass().getSimpleName().equals("InsufficientDataAvailableException")
+                    || m.contains("reset") || m.contains("closed") || m.contains("broken pipe") || m.contains("end of stream")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Sends from a thread of its own and waits for the head here, at most {@code headWait}. */
@@ -154,7 +190,7 @@ public final class UpstreamClients {
         CompletableFuture<HttpClientResponse> head = new CompletableFuture<>();
         Thread.ofVirtual().name("ccp-upstream-head").start(() -> {
             try {
-                HttpClientResponse res = submit(pc, r, readTimeout);
+                HttpClientResponse res = submit(pc.client(), r, readTimeout, null);
                 if (!head.complete(res) || abandoned.get()) {
                     res.close();
                 }
@@ -163,7 +199,7 @@ public final class UpstreamClients {
             }
         });
         try {
-            return wrap(head.get(headWait.toNanos(), TimeUnit.NANOSECONDS));
+            return wrap(head.get(headWait.toNanos(), TimeUnit.NANOSECONDS), null);
         } catch (TimeoutException e) {
             abandoned.set(true);
             head.thenAccept(HttpClientResponse::close);
@@ -178,30 +214,19 @@ public final class UpstreamClients {
         }
     }
 
-    private static final int WAITING = 0;
-    private static final int DONE = 1;
-    private static final int FIRING = 2;
-    private static final int FIRED = 3;
-
-    /** Waits for the watchdog's interrupt to land, then clears it: the thread goes on to answer the client. */
-    private static void clearWatchdogInterrupt(AtomicInteger state) {
-        while (state.get() != FIRED) {
-            Thread.onSpinWait();
-        }
-        Thread.interrupted();
-    }
-
     private static UpstreamException headTimeout(String provider, Duration headWait) {
         return new UpstreamException(UpstreamException.Kind.TIMEOUT, provider,
                 "provider " + provider + " sent no response head within " + headWait.toMillis() + " ms", null);
     }
 
-    private static UpstreamResponse wrap(HttpClientResponse res) {
-        return new UpstreamResponse(res, res instanceof Http2ClientResponse ? "h2" : "h1", System.nanoTime());
+    private static UpstreamResponse wrap(HttpClientResponse res, ExchangeWatch watch) {
+        return new UpstreamResponse(res, res instanceof Http2ClientResponse ? "h2" : "h1", System.nanoTime(), watch);
     }
 
-    private static HttpClientResponse submit(ProviderClient pc, UpstreamRequest r, Duration readTimeout) {
-        ClientRequest<?> req = pc.client().method(Method.create(r.method()))
+    /** @param connection the pooled HTTP/1.1 connection to use, or null to let the client choose */
+    private static HttpClientResponse submit(HttpClient<?> client, UpstreamRequest r, Duration readTimeout,
+                                             ClientConnection connection) {
+        ClientRequest<?> req = client.method(Method.create(r.method()))
                 .uri(URI.create(r.url()))
                 .skipUriEncoding(true)
                 .followRedirects(false)
@@ -211,6 +236,9 @@ public final class UpstreamClients {
                         h.set(header);
                     }
                 });
+        if (connection != null) {
+            req.connection(connection);
+        }
         if (r.body().length == 0 && ("GET".equals(r.method()) || "HEAD".equals(r.method()))) {
             return req.request();
         }

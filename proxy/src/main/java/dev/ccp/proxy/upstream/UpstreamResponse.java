@@ -12,11 +12,15 @@ public final class UpstreamResponse implements AutoCloseable {
     private final HttpClientResponse response;
     private final String http;
     private final long headNanos;
+    /** The HTTP/1.1 exchange's timeouts, or null where the socket's read timeout keeps them (HTTP/2). */
+    private final ExchangeWatch watch;
+    private InputStream body;
 
-    UpstreamResponse(HttpClientResponse response, String http, long headNanos) {
+    UpstreamResponse(HttpClientResponse response, String http, long headNanos, ExchangeWatch watch) {
         this.response = response;
         this.http = http;
         this.headNanos = headNanos;
+        this.watch = watch;
     }
 
     public int status() {
@@ -28,7 +32,10 @@ public final class UpstreamResponse implements AutoCloseable {
     }
 
     public InputStream body() {
-        return response.inputStream();
+        if (body == null) {
+            body = watch == null ? response.inputStream() : watch.watch(response.inputStream());
+        }
+        return body;
     }
 
     /**
@@ -40,7 +47,7 @@ public final class UpstreamResponse implements AutoCloseable {
      * {@code readAllBytes()} cost two 16 KiB arrays and a copy for a 600-byte answer.
      */
     public byte[] readBody(int length) throws IOException {
-        InputStream in = response.inputStream();
+        InputStream in = body();
         byte[] bytes = new byte[Math.max(0, length)];
         int n = in.readNBytes(bytes, 0, bytes.length);
         if (n < bytes.length) {
@@ -72,6 +79,9 @@ public final class UpstreamResponse implements AutoCloseable {
     /** Releases the connection; if the body was not fully read, the connection (or h2 stream) is closed, which cancels the request upstream. */
     @Override
     public void close() {
+        if (watch != null) {
+            watch.finish();
+        }
         try {
             response.close();
         } catch (RuntimeException ignored) {
