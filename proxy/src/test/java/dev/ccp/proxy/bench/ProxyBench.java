@@ -36,7 +36,7 @@ import java.util.concurrent.Future;
  * {@code make bench}: the proxy's added latency and throughput, measured in one run against the
  * direct path to the same fast in-process fake upstream.
  *
- * <p>64 concurrent clients (virtual threads, JDK HttpClient over HTTP/1.1 keep-alive) each send
+ * <p>64 concurrent clients (platform threads, JDK HttpClient over HTTP/1.1 keep-alive) each send
  * requests back to back, in three modes: {@code stream} (an SSE answer of 14 events, each flushed,
  * with a pause between events as a provider generating tokens has), {@code stream-burst} (the same
  * events with no pause: CPU saturation) and {@code nonstream} (a ~600-byte JSON answer, no pause). For each path it records time to first body byte and total time per
@@ -102,12 +102,13 @@ public final class ProxyBench {
         String viaProxy = "http://127.0.0.1:" + proxy.port() + "/v1/messages";
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+                .executor(clientThreads()).build();
         int warmup = System.getenv("BENCH_WARMUP") != null ? Integer.parseInt(System.getenv("BENCH_WARMUP")) : 300;
         System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests x %d alternating rounds per path and mode"
                         + " after %d warm-up requests per client, %d cores, %s%n",
                 concurrency, perClient, ROUNDS, warmup, Runtime.getRuntime().availableProcessors(), Runtime.version());
         System.out.println("proxy: " + proxy.describe());
+        System.out.println("client threads: " + ("virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? "virtual" : "platform"));
         String loadBefore = loadAverage();
         System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
         // Warm-up: JIT, connection pools, the event log's first file. The proxy runs for hours in
@@ -149,6 +150,7 @@ public final class ProxyBench {
         out.put("requests_per_client_per_round", perClient);
         out.put("rounds", ROUNDS);
         out.put("warmup_requests_per_client", warmup);
+        out.put("client_threads", "virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? "virtual" : "platform");
         out.put("stream_event_gap_ms", gapMillis);
         out.put("proxy", proxy.describe());
         out.put("load_average_start", loadBefore);
@@ -342,7 +344,7 @@ public final class ProxyBench {
         long[] total = new long[concurrency * perClient];
         int[] errors = new int[1];
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService pool = clientThreads()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
                 int base = c * perClient;
@@ -385,6 +387,19 @@ public final class ProxyBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Raw(ttfb, total, seconds, errors[0], 0, 0);
+    }
+
+    /**
+     * The clients' threads: platform threads by default, so that the clients (Claude Code, elsewhere in
+     * production) do not share the virtual-thread carriers of the fake provider living in the same JVM.
+     * With virtual clients the direct path's client and fake queued behind each other on the same two
+     * carriers while the proxied path had the proxy's scheduler in between: the direct path looked
+     * slower than it is (direct TTFB p50 ~1.0 ms against ~0.6 ms) and the proxy's added latency came
+     * out below zero. BENCH_CLIENT_THREADS=virtual brings the old way back.
+     */
+    private static ExecutorService clientThreads() {
+        return "virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? Executors.newVirtualThreadPerTaskExecutor()
+                : Executors.newCachedThreadPool();
     }
 
     private static double pct(long[] values, double p) {
