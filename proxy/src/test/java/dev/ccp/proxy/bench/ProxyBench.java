@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make bench}: the proxy's added latency and throughput, measured in one run against the
@@ -48,7 +49,10 @@ import java.util.concurrent.Future;
  * client and the provider live elsewhere: the bench JVM (client and fake provider) and the proxy no
  * longer share a heap, a GC and a JIT. {@code BENCH_IN_PROCESS=1} runs the proxy inside the bench JVM
  * as before; {@code BENCH_PROXY_OPTS} adds JVM flags to the proxy process (JFR, GC logs, another GC).
- * Per round it also reports the CPU time each process used per request.
+ * Per round it also reports the CPU time each process used per request. {@code BENCH_WARMUP} sets the
+ * warm-up (requests per client, per path and mode; 300), {@code BENCH_STAGGER=1} spreads the paced
+ * clients' starts over one stream's length, {@code BENCH_CLIENT_THREADS=virtual} runs the clients on
+ * virtual threads. docs/BENCHMARKS.md has the figures and what they mean.
  * Results go to results/BENCH.json (CCP_RESULTS_DIR moves it). Arguments: [concurrency] [requests per client] [pause between events, ms].
  */
 public final class ProxyBench {
@@ -57,6 +61,7 @@ public final class ProxyBench {
             + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":0,"
             + "\"cache_read_input_tokens\":0,\"output_tokens\":15}}").getBytes(StandardCharsets.UTF_8);
     private static final List<byte[]> SSE_EVENTS = sseEvents();
+    private static final boolean STAGGER = System.getenv("BENCH_STAGGER") != null;
 
     /** Pause between SSE events in the paced stream mode, as a provider generating tokens would. */
     private static int gapMillis;
@@ -108,6 +113,7 @@ public final class ProxyBench {
                         + " after %d warm-up requests per client, %d cores, %s%n",
                 concurrency, perClient, ROUNDS, warmup, Runtime.getRuntime().availableProcessors(), Runtime.version());
         System.out.println("proxy: " + proxy.describe());
+        System.out.println("paced clients: " + (STAGGER ? "staggered over one stream (BENCH_STAGGER)" : "all started together"));
         System.out.println("client threads: " + ("virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? "virtual" : "platform"));
         String loadBefore = loadAverage();
         System.out.println("load average (1, 5, 15 min) at start: " + loadBefore);
@@ -150,6 +156,7 @@ public final class ProxyBench {
         out.put("requests_per_client_per_round", perClient);
         out.put("rounds", ROUNDS);
         out.put("warmup_requests_per_client", warmup);
+        out.put("paced_clients_staggered", STAGGER);
         out.put("client_threads", "virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? "virtual" : "platform");
         out.put("stream_event_gap_ms", gapMillis);
         out.put("proxy", proxy.describe());
@@ -346,10 +353,17 @@ public final class ProxyBench {
         long start = System.nanoTime();
         try (ExecutorService pool = clientThreads()) {
             List<Future<?>> futures = new ArrayList<>();
+            // BENCH_STAGGER=1: paced clients start spread over one stream's length, so requests and
+            // events arrive evenly, as from independent sessions, instead of in bursts of 64.
+            long spread = STAGGER && mode.equals("stream") ? TimeUnit.MILLISECONDS.toNanos((long) gapMillis * SSE_EVENTS.size()) : 0;
             for (int c = 0; c < concurrency; c++) {
                 int base = c * perClient;
+                long startDelay = spread * c / concurrency;
                 futures.add(pool.submit(() -> {
                     byte[] buf = new byte[8192];
+                    if (startDelay > 0) {
+                        TimeUnit.NANOSECONDS.sleep(startDelay);
+                    }
                     for (int i = 0; i < perClient; i++) {
                         long t0 = System.nanoTime();
                         try {
