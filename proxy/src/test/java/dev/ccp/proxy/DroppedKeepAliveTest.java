@@ -2,6 +2,7 @@ package dev.ccp.proxy;
 
 import dev.ccp.events.Event;
 import dev.ccp.proxy.testing.EventReader;
+import dev.ccp.proxy.testing.OneProviderCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,13 +43,7 @@ class DroppedKeepAliveTest {
     @Test
     void aConnectionTheProviderDroppedIsReplacedAndTheRequestSentOnce() throws Exception {
         try (DroppingProvider provider = new DroppingProvider()) {
-            Path catalog = dir.resolve("providers.yaml");
-            Files.writeString(catalog, """
-                    providers:
-                      anthropic: { base_url: http://127.0.0.1:%d, auth: passthrough }
-                    routes: []
-                    default_provider: anthropic
-                    """.formatted(provider.port()));
+            Path catalog = OneProviderCatalog.write(dir, "http://127.0.0.1:" + provider.port());
             ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
                     "CCP_LOG_DIR", dir.resolve("logs").toString(),
                     "CCP_PROVIDERS_FILE", catalog.toString())));

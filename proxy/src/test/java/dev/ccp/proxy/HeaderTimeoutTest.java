@@ -3,6 +3,7 @@ package dev.ccp.proxy;
 import dev.ccp.events.Event;
 import dev.ccp.proxy.testing.EventReader;
 import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.proxy.testing.OneProviderCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,13 +28,7 @@ class HeaderTimeoutTest {
     @Test
     void aStreamWhoseHeadIsLateGetsA504AndTheNextStreamIsServed() throws Exception {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false)) {
-            Path catalog = dir.resolve("providers.yaml");
-            Files.writeString(catalog, """
-                    providers:
-                      anthropic: { base_url: %s, auth: passthrough }
-                    routes: []
-                    default_provider: anthropic
-                    """.formatted(anthropic.baseUrl()));
+            Path catalog = OneProviderCatalog.write(dir, anthropic.baseUrl());
             ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
                     "CCP_LOG_DIR", dir.resolve("logs").toString(),
                     "CCP_PROVIDERS_FILE", catalog.toString(),

@@ -1,6 +1,7 @@
 package dev.ccp.proxy.upstream;
 
 import dev.ccp.proxy.routing.Provider;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.Header;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.ClientConnection;
@@ -171,7 +172,7 @@ public final class UpstreamClients {
             }
             String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if (c instanceof java.io.EOFException || c instanceof java.net.SocketException
-                    || c.getClass().getSimpleName().equals("InsufficientDataAvailableException")
+                    || c instanceof DataReader.InsufficientDataAvailableException
                     || m.contains("reset") || m.contains("closed") || m.contains("broken pipe") || m.contains("end of stream")) {
                 return true;
             }

@@ -92,13 +92,7 @@ public final class ProxyBench {
                 .connectionOptions(so -> so.tcpNoDelay(true))
                 .routing(r -> r.post("/v1/messages", ProxyBench::answer)).build().start();
         Path tmp = Files.createTempDirectory("ccp-bench");
-        Path catalog = tmp.resolve("providers.yaml");
-        Files.writeString(catalog, """
-                providers:
-                  anthropic: { base_url: http://127.0.0.1:%d, auth: passthrough }
-                routes: []
-                default_provider: anthropic
-                """.formatted(fake.port()));
+        Path catalog = dev.ccp.proxy.testing.OneProviderCatalog.write(tmp, "http://127.0.0.1:" + fake.port());
         Map<String, String> env = new HashMap<>();
         env.put("CCP_LOG_DIR", tmp.resolve("logs").toString());
         env.put("CCP_PROVIDERS_FILE", catalog.toString());
