@@ -38,9 +38,16 @@ public final class UpstreamException extends Exception {
         };
     }
 
+    private static final String UNRESOLVED = "Failed to get address for host";
+
     /** Classifies a failure of the HTTP client. */
     static UpstreamException classify(Throwable t, String provider, boolean headReceived) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+            // Helidon's resolver reports a host that does not resolve this way, with no cause attached.
+            if (c instanceof IllegalArgumentException && String.valueOf(c.getMessage()).startsWith(UNRESOLVED)) {
+                return new UpstreamException(Kind.CONNECT, provider, "provider " + provider + " is unreachable (unknown host "
+                        + c.getMessage().substring(UNRESOLVED.length()).trim() + ")", t);
+            }
             if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
                     || c instanceof java.net.NoRouteToHostException || c instanceof javax.net.ssl.SSLHandshakeException) {
                 return new UpstreamException(Kind.CONNECT, provider,
