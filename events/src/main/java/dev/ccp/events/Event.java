@@ -109,10 +109,20 @@ public sealed interface Event {
                          String detail, String error) implements Event {
     }
 
-    /** A proxy instance came up. Requests of an earlier instance still open are now lost. */
+    /**
+     * A proxy instance came up. Requests still open of an earlier instance of the same member are now
+     * lost. {@code member} ({@code CCP_MEMBER}, default {@code user@host}) names whose machine it runs
+     * on; every request of this instance belongs to it. Null in logs written before members existed.
+     */
     record ProxyStarted(String id, String reqId, long tsUs, String instance,
                         String version, String host, int port, long pid,
-                        List<String> warnings) implements Event {
+                        List<String> warnings, String member) implements Event {
+
+        /** Without a member: as written before members existed. */
+        public ProxyStarted(String id, String reqId, long tsUs, String instance,
+                            String version, String host, int port, long pid, List<String> warnings) {
+            this(id, reqId, tsUs, instance, version, host, port, pid, warnings, null);
+        }
     }
 
     /** A proxy instance stopped cleanly. */

@@ -38,6 +38,26 @@ public final class EventTailer implements AutoCloseable {
         }
     }
 
+    /**
+     * The next document as it is stored (its bytes undecoded), or {@code null} when caught up. For
+     * copying the log elsewhere byte for byte (the shipper).
+     */
+    public Document nextDocument() {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            byte[] copy = new byte[(int) bytes.readRemaining()];
+            bytes.read(copy);
+            return new Document(dc.index(), copy);
+        }
+    }
+
+    /** One stored document: its queue index and its bytes. */
+    public record Document(long index, byte[] bytes) {
+    }
+
     /** Index of the last entry returned, or -1 before the first. */
     public long lastReadIndex() {
         long index = tailer.lastReadIndex();

@@ -4,6 +4,7 @@ import dev.ccp.events.Clocks;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
+import dev.ccp.events.Members;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
@@ -154,7 +155,7 @@ public final class ProxyServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
         }
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
-                VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
+                VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings, Members.fromEnvironment()));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance);
         return new ProxyServer(server, serving, log, writer, warnings, control, quotas);

@@ -19,8 +19,8 @@ import java.util.TreeSet;
  * (open requests, event clock) and the next event.
  *
  * <p>A request is finished by its {@code ResponseCompleted}, or closed as {@code proxy_lost} when a
- * {@code ProxyStarted} of another instance shows that its instance is gone (one proxy writes the log
- * at a time), or when the event clock — the newest event time seen, never the wall clock — has moved
+ * {@code ProxyStarted} of another instance of the same member shows that its instance is gone (one
+ * proxy writes a member's log at a time; a team topic holds several members' logs), or when the event clock — the newest event time seen, never the wall clock — has moved
  * {@code lostAfter} past its first event. A completion for a request that is not open (already closed,
  * or begun before the log) is counted as orphaned and not projected, so a late answer never counts twice.
  *
@@ -34,6 +34,8 @@ public final class RequestJoin {
 
     private final long lostAfterUs;
     private final Map<String, Open> open = new LinkedHashMap<>();
+    /** Member of each proxy instance seen starting (instances of logs older than members have none). */
+    private final Map<String, String> members = new LinkedHashMap<>();
     private final TreeSet<Open> byAge = new TreeSet<>(BY_AGE);
     private long clockUs = Long.MIN_VALUE;
     private long orphaned;
@@ -76,11 +78,16 @@ public final class RequestJoin {
                 } else {
                     byAge.remove(o);
                     finished = new ArrayList<>(1);
-                    finished.add(o.completed(index, e));
+                    finished.add(o.completed(index, e, memberOf(o.instance)));
                 }
             }
-            case Event.ImportedSample e -> finished = List.of(imported(index, e));
-            case Event.ProxyStarted e -> finished = closeInstancesOtherThan(index, e.instance());
+            case Event.ImportedSample e -> finished = List.of(imported(index, e, memberOf(e.instance())));
+            case Event.ProxyStarted e -> {
+                if (e.member() != null) {
+                    members.put(e.instance(), e.member());
+                }
+                finished = closeInstancesOtherThan(index, e.instance(), e.member());
+            }
             case Event.StreamPartial e -> {
             }
             case Event.BodySampled e -> {
@@ -117,15 +124,20 @@ public final class RequestJoin {
         return o;
     }
 
-    private List<FinishedRequest> closeInstancesOtherThan(long index, String instance) {
+    /** The member of a proxy instance, or null when its {@code ProxyStarted} did not name one. */
+    public String memberOf(String instance) {
+        return instance == null ? null : members.get(instance);
+    }
+
+    private List<FinishedRequest> closeInstancesOtherThan(long index, String instance, String member) {
         List<FinishedRequest> lost = new ArrayList<>();
         var it = open.values().iterator();
         while (it.hasNext()) {
             Open o = it.next();
-            if (!o.instance.equals(instance)) {
+            if (!o.instance.equals(instance) && java.util.Objects.equals(memberOf(o.instance), member)) {
                 it.remove();
                 byAge.remove(o);
-                lost.add(o.lost(index));
+                lost.add(o.lost(index, memberOf(o.instance)));
             }
         }
         return lost;
@@ -136,17 +148,17 @@ public final class RequestJoin {
         while (!byAge.isEmpty() && byAge.first().firstTsUs < limitUs) {
             Open o = byAge.pollFirst();
             open.remove(o.reqId);
-            out.add(o.lost(index));
+            out.add(o.lost(index, memberOf(o.instance)));
         }
         return out;
     }
 
-    private static FinishedRequest imported(long index, Event.ImportedSample e) {
+    private static FinishedRequest imported(long index, Event.ImportedSample e, String member) {
         return new FinishedRequest(index, 0, e.tsUs(), e.reqId(), e.instance(), e.model(), null, e.lane(), e.provider(),
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
                 e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                e.stopReason(), e.outcome(), e.attempts());
+                e.stopReason(), e.outcome(), e.attempts(), member);
     }
 
     /** The state as JSON text, for the checkpoint. */
@@ -156,7 +168,7 @@ public final class RequestJoin {
             list.add(o.state());
         }
         try {
-            return JSON.writeValueAsString(new State(clockUs, orphaned, list));
+            return JSON.writeValueAsString(new State(clockUs, orphaned, list, members.isEmpty() ? null : members));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -172,6 +184,9 @@ public final class RequestJoin {
             State s = JSON.readValue(snapshot, State.class);
             join.clockUs = s.clockUs();
             join.orphaned = s.orphaned();
+            if (s.members() != null) {
+                join.members.putAll(s.members());
+            }
             for (OpenState os : s.open()) {
                 Open o = Open.from(os);
                 join.open.put(o.reqId, o);
@@ -183,7 +198,8 @@ public final class RequestJoin {
         }
     }
 
-    record State(long clockUs, long orphaned, List<OpenState> open) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record State(long clockUs, long orphaned, List<OpenState> open, Map<String, String> members) {
     }
 
     record OpenState(String reqId, long firstIndex, long firstTsUs, long lastTsUs, String instance,
@@ -250,20 +266,20 @@ public final class RequestJoin {
             }
         }
 
-        FinishedRequest completed(long index, Event.ResponseCompleted e) {
+        FinishedRequest completed(long index, Event.ResponseCompleted e, String member) {
             String op = e.op() != null ? e.op() : opFromStream();
             return new FinishedRequest(index, 0, e.tsUs(), reqId, instance, model, upstreamModel, lane, provider,
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                    e.stopReason(), e.outcome(), attempts);
+                    e.stopReason(), e.outcome(), attempts, member);
         }
 
-        FinishedRequest lost(long index) {
+        FinishedRequest lost(long index, String member) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
             return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
-                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts);
+                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, member);
         }
 
         private String opFromStream() {

@@ -113,6 +113,11 @@ public final class UsageJsonlProjection implements Projection {
         sb.append(",\"attempts\":").append(r.attempts());
         sb.append(",\"upstream_model\":");
         Text.string(sb, r.upstreamModel());
+        if (r.member() != null) {
+            // Only when the log names one, so a log older than members rebuilds to the same bytes.
+            sb.append(",\"member\":");
+            Text.string(sb, r.member());
+        }
         sb.append('}');
     }
 
