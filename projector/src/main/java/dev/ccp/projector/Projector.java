@@ -51,7 +51,7 @@ public final class Projector {
     public static Summary catchUp(CcpPaths paths, Set<String> only, Settings settings, Progress progress) {
         long started = System.nanoTime();
         try {
-            return run(paths, only, settings, TailLoop.Mode.ONCE, false, progress, () -> false, metricsFor(paths));
+            return run(paths, only, settings, TailLoop.Mode.ONCE, false, progress, () -> false, metricsFor(paths), null);
         } catch (ProjectionBusyException busy) {
             List<String> names = select(only);
             if (awaitCurrent(paths, names, Duration.ofSeconds(30))) {
@@ -98,13 +98,25 @@ public final class Projector {
     }
 
     public static Summary rebuild(CcpPaths paths, Set<String> only, Settings settings, Progress progress) {
-        return run(paths, only, settings, TailLoop.Mode.ONCE, true, progress, () -> false, metricsFor(paths));
+        return run(paths, only, settings, TailLoop.Mode.ONCE, true, progress, () -> false, metricsFor(paths), null);
     }
 
     /** Follows the log until {@code stop} says so (optionally after a rebuild). */
     public static Summary follow(CcpPaths paths, Set<String> only, Settings settings, boolean rebuildFirst,
                                  Progress progress, ProjectorMetrics metrics, BooleanSupplier stop) {
-        return run(paths, only, settings, TailLoop.Mode.FOLLOW, rebuildFirst, progress, stop, metrics);
+        return run(paths, only, settings, TailLoop.Mode.FOLLOW, rebuildFirst, progress, stop, metrics, null);
+    }
+
+    /**
+     * Team projections: the same projections built from a team topic instead of the local log, into
+     * {@code paths} (its own database, usage.jsonl, METRICS.json and partials). {@code follow} keeps
+     * reading until {@code stop}; otherwise it returns once caught up. The topic offsets are saved with
+     * each checkpoint, in the projection's transaction.
+     */
+    public static Summary fromTopic(TopicSource topic, CcpPaths paths, Set<String> only, Settings settings, boolean rebuild,
+                                    boolean follow, Progress progress, ProjectorMetrics metrics, BooleanSupplier stop) {
+        return run(paths, only, settings, follow ? TailLoop.Mode.FOLLOW : TailLoop.Mode.ONCE, rebuild, progress, stop,
+                metrics, topic);
     }
 
     /** The checkpoints saved in the database, with each one's lag behind the log; empty when there is no database. */
@@ -168,10 +180,10 @@ public final class Projector {
     }
 
     private static Summary run(CcpPaths paths, Set<String> only, Settings settings, TailLoop.Mode mode, boolean rebuild,
-                               Progress progress, BooleanSupplier stop, ProjectorMetrics metrics) {
+                               Progress progress, BooleanSupplier stop, ProjectorMetrics metrics, TopicSource topic) {
         List<String> names = select(only);
         Duration pace = Duration.ofNanos(TailLoop.metricsPaceNanos());
-        TailLoop loop = new TailLoop(paths, settings, metrics, () -> create(paths, names, settings, metrics, pace));
+        TailLoop loop = new TailLoop(paths, settings, metrics, () -> create(paths, names, settings, metrics, pace), topic);
         return loop.run(mode, rebuild, progress, stop);
     }
 }

@@ -41,6 +41,14 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
             description = "port of GET /metrics and /healthz on 127.0.0.1 (0 = off; default CCP_PROJECTOR_METRICS_PORT, else 8083)")
     int metricsPort;
 
+    @Option(names = "--source", paramLabel = "kafka://HOST:PORT/TOPIC",
+            description = "build the projections from a team topic instead of the local log (team mode, docs/TEAM.md)")
+    String source;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:CCP_KAFKA_CONFIG}",
+            description = "with --source: Kafka client properties (TLS, SASL, …) passed through (default CCP_KAFKA_CONFIG)")
+    java.nio.file.Path kafkaConfig;
+
     @Option(names = "--progress", negatable = true, description = "show a progress bar (default: when stdout is a terminal)")
     Boolean progress;
 
@@ -70,6 +78,9 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
         }
         CcpPaths paths = CcpPaths.fromEnvironment();
         Progress bar = showProgress() ? new ProgressBar(System.out) : Progress.NONE;
+        if (source != null) {
+            return fromTopic(paths, selected, settings, bar);
+        }
         if (once || (rebuild && !follow)) {
             Summary s = rebuild
                     ? Projector.rebuild(paths, selected, settings, bar)
@@ -83,7 +94,37 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
         return follow(paths, selected, settings, bar);
     }
 
+    private int fromTopic(CcpPaths paths, Set<String> selected, Settings settings, Progress bar) {
+        TopicSource topic;
+        try {
+            topic = TopicSource.parse(source, kafkaConfig);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ccp-projector: " + e.getMessage());
+            return 2;
+        }
+        KAFKA_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+        topic.check();
+        boolean keepFollowing = !once && (!rebuild || follow);
+        if (!keepFollowing) {
+            Summary s = Projector.fromTopic(topic, paths, selected, settings, rebuild, false, bar,
+                    new ProjectorMetrics(() -> Database.sizeBytes(paths.dbPath())), () -> false);
+            finishBar(bar);
+            System.out.printf("ccp-projector: %s %d events of %s (%d unreadable skipped) into %s in %.1f s (%,.0f events/s)%n",
+                    rebuild ? "rebuilt from" : "applied", s.applied(), topic.uri(), s.unreadable(),
+                    String.join(",", s.projections()), s.nanos() / 1e9, s.eventsPerSecond());
+            return 0;
+        }
+        return follow(paths, selected, settings, bar, topic);
+    }
+
+    /** Kept referenced: java.util.logging holds loggers weakly, and a collected one forgets its level. */
+    private static final java.util.logging.Logger KAFKA_LOGGER = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     private int follow(CcpPaths paths, Set<String> selected, Settings settings, Progress bar) {
+        return follow(paths, selected, settings, bar, null);
+    }
+
+    private int follow(CcpPaths paths, Set<String> selected, Settings settings, Progress bar, TopicSource topic) {
         ProjectorMetrics metrics = new ProjectorMetrics(() -> Database.sizeBytes(paths.dbPath()));
         MetricsServer server = null;
         if (metricsPort > 0) {
@@ -106,11 +147,17 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
             }
         }, "ccp-projector-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("ccp-projector: following " + paths.queueDir() + " into " + String.join(",", selected)
+        System.out.println("ccp-projector: following " + (topic != null ? topic.uri() : paths.queueDir()) + " into "
+                + String.join(",", selected)
                 + (server != null ? "; metrics on http://127.0.0.1:" + server.port() + "/metrics" : ""));
         System.out.flush();
         try {
-            Projector.follow(paths, selected, settings, rebuild, rebuild ? bar : Progress.NONE, metrics, stop::get);
+            if (topic != null) {
+                Projector.fromTopic(topic, paths, selected, settings, rebuild, true, rebuild ? bar : Progress.NONE, metrics,
+                        stop::get);
+            } else {
+                Projector.follow(paths, selected, settings, rebuild, rebuild ? bar : Progress.NONE, metrics, stop::get);
+            }
             return 0;
         } finally {
             if (server != null) {

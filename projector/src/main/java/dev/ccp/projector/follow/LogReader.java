@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * bounded queue, so decoding JSON runs beside projecting (two cores) and the heap stays bounded.
  * An empty chunk ({@link #CAUGHT_UP}) says the reader has reached the end of the log for now.
  */
-final class LogReader implements AutoCloseable {
+final class LogReader implements EntryReader {
     static final List<LogEntry> CAUGHT_UP = List.of();
     private static final int CHUNK = 1024;
 
@@ -69,7 +69,8 @@ final class LogReader implements AutoCloseable {
     }
 
     /** The next chunk, {@link #CAUGHT_UP}, or null when nothing came within the timeout. */
-    List<LogEntry> poll(long millis) {
+    @Override
+    public List<LogEntry> poll(long millis) {
         RuntimeException f = failure;
         if (f != null && queue.isEmpty()) {
             throw f;
@@ -80,6 +81,12 @@ final class LogReader implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** Not known here: the tail loop asks the log itself. */
+    @Override
+    public long lag() {
+        return 0;
     }
 
     @Override

@@ -9,9 +9,11 @@ import dev.ccp.projector.ProjectorException;
 import dev.ccp.projector.Progress;
 import dev.ccp.projector.Settings;
 import dev.ccp.projector.Summary;
+import dev.ccp.projector.TopicSource;
 import dev.ccp.projector.checkpoint.Checkpoint;
 import dev.ccp.projector.checkpoint.CheckpointStore;
 import dev.ccp.projector.checkpoint.ProjectionLock;
+import dev.ccp.projector.checkpoint.SourcePositionStore;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.projector.projection.Projection;
@@ -23,6 +25,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -54,12 +57,20 @@ public final class TailLoop {
     private final Settings settings;
     private final ProjectorMetrics metrics;
     private final Supplier<List<Projection>> projectionFactory;
+    private final TopicSource topic;
 
     public TailLoop(CcpPaths paths, Settings settings, ProjectorMetrics metrics, Supplier<List<Projection>> projections) {
+        this(paths, settings, metrics, projections, null);
+    }
+
+    /** With {@code topic} non-null the entries come from that team topic instead of the local log. */
+    public TailLoop(CcpPaths paths, Settings settings, ProjectorMetrics metrics, Supplier<List<Projection>> projections,
+                    TopicSource topic) {
         this.paths = paths;
         this.settings = settings;
         this.metrics = metrics;
         this.projectionFactory = projections;
+        this.topic = topic;
     }
 
     public static long metricsPaceNanos() {
@@ -137,7 +148,8 @@ public final class TailLoop {
         final long[] sinceCommit;
         Connection db;
         EventLog log;
-        LogReader reader;
+        EntryReader reader;
+        Map<Integer, Long> topicStart = Map.of();
         long startAfter;
         RequestJoin join;
         long lastIndex = -1;
@@ -172,6 +184,7 @@ public final class TailLoop {
                     for (Projection p : projections) {
                         p.wipe(db);
                         CheckpointStore.delete(db, p.name());
+                        SourcePositionStore.delete(db, p.name());
                     }
                     db.commit();
                 }
@@ -209,9 +222,19 @@ public final class TailLoop {
                 join = RequestJoin.restore(slowest.joinState(), settings.lostAfter());
                 lastTsUs = slowest.lastTsUs();
                 lastIndex = slowest.index();
-                log = EventLog.open(paths.queueDir());
                 startAfter = slowest.index();
                 checkpointName = slowest.name();
+                if (topic != null) {
+                    topicStart = topicStart(cps);
+                    return;
+                }
+                for (Projection p : projections) {
+                    if (SourcePositionStore.load(db, p.name()).isPresent()) {
+                        throw new ProjectorException("projection " + p.name() + " in " + paths.dbPath()
+                                + " is built from a team topic; give its --source, or run --rebuild to build it from the local log");
+                    }
+                }
+                log = EventLog.open(paths.queueDir());
                 if (startAfter > log.lastIndex()) {
                     // The log lost entries the projections already hold (the queue was deleted or replaced).
                     throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
@@ -225,13 +248,14 @@ public final class TailLoop {
 
         void loop(Mode mode, Progress progress, BooleanSupplier stop) {
             long startIndex = lastIndex;
-            long total = progress == Progress.NONE ? 0 : log.countAfter(startIndex);
+            reader = topic != null ? new TopicReader(topic, topicStart, startAfter, mode == Mode.FOLLOW)
+                    : new LogReader(log, startAfter, mode == Mode.FOLLOW);
+            long total = progress == Progress.NONE ? 0 : log != null ? log.countAfter(startIndex) : awaitLag();
             long done = 0;
             long runStart = System.nanoTime();
             long lastProgress = runStart;
             long lastLag = 0;
             int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == Mode.ONCE ? 65_536 : 4_096;
-            reader = new LogReader(log, startAfter, mode == Mode.FOLLOW);
             while (!stop.getAsBoolean()) {
                 List<LogEntry> chunk;
                 try {
@@ -242,7 +266,8 @@ public final class TailLoop {
                                 + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
                                 + "; run bin/ccp-projector --rebuild");
                     }
-                    throw new ProjectorException("cannot read the log at " + paths.queueDir() + ": " + e.getMessage(), e);
+                    throw new ProjectorException(topic != null ? e.getMessage()
+                            : "cannot read the log at " + paths.queueDir() + ": " + e.getMessage(), e);
                 }
                 long now = System.nanoTime();
                 if (chunk == null || chunk == LogReader.CAUGHT_UP) {
@@ -255,7 +280,7 @@ public final class TailLoop {
                     }
                     idle();
                     if (now - lastLag >= LAG_EVERY_NANOS) {
-                        metrics.lag(log.countAfter(lastIndex));
+                        metrics.lag(lag());
                         lastLag = now;
                     }
                     continue;
@@ -268,7 +293,7 @@ public final class TailLoop {
                     // --once/--rebuild publish with every transaction: rollups fold from the batch still in memory.
                     commit(mode == Mode.ONCE || now - lastPublishNanos >= settings.rollupInterval().toNanos(), false);
                     if (mode == Mode.FOLLOW && now - lastLag >= LAG_EVERY_NANOS) {
-                        metrics.lag(log.countAfter(lastIndex));
+                        metrics.lag(lag());
                         lastLag = now;
                     }
                 }
@@ -282,6 +307,51 @@ public final class TailLoop {
                 long now = System.nanoTime();
                 progress.update(done, Math.max(total, done), done * 1e9 / Math.max(1, now - runStart));
             }
+        }
+
+        long lag() {
+            return log != null ? log.countAfter(lastIndex) : reader.lag();
+        }
+
+        /** The topic's backlog as the reader first sees it (for the progress bar). */
+        long awaitLag() {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (reader.lag() == 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(20_000_000L);
+            }
+            return reader.lag();
+        }
+
+        /**
+         * Where the topic is read from: the saved offsets of the slowest projection. Projections of one
+         * team database move together (one run, one transaction); if they stand at different places
+         * (some were run alone with --only), the slowest one's offsets only fit the others if they are
+         * no further along, which is checked.
+         */
+        Map<Integer, Long> topicStart(List<Checkpoint> cps) throws SQLException {
+            Map<Integer, Long> start = null;
+            for (int i = 0; i < projections.size(); i++) {
+                Checkpoint cp = cps.get(i);
+                var saved = SourcePositionStore.load(db, cp.name());
+                if (cp.index() >= 0 && saved.isEmpty()) {
+                    throw new ProjectorException("projection " + cp.name() + " in " + paths.dbPath()
+                            + " is built from the local log, not from " + topic.uri()
+                            + "; use another CCP_DB_PATH for the team projections, or run --rebuild");
+                }
+                if (saved.isPresent() && !saved.get().source().equals(topic.topic())) {
+                    throw new ProjectorException("projection " + cp.name() + " in " + paths.dbPath() + " is built from topic "
+                            + saved.get().source() + ", not " + topic.topic() + "; run --rebuild to build it from this one");
+                }
+                if (cp.index() != startAfter) {
+                    throw new ProjectorException("the projections in " + paths.dbPath() + " stand at different places of "
+                            + topic.topic() + " (" + cp.name() + " at " + cp.index() + ", " + checkpointName + " at "
+                            + startAfter + "); run them together, or --rebuild");
+                }
+                if (start == null) {
+                    start = saved.map(sp -> TopicSource.parsePosition(sp.position())).orElse(Map.of());
+                }
+            }
+            return start == null ? Map.of() : start;
         }
 
         void idle() {
@@ -321,6 +391,7 @@ public final class TailLoop {
                     }
                     if (anyBehind) {
                         totals.unreadable++;
+                        metrics.unreadable();
                         LOG.warning("skipped an unreadable event at index 0x" + Long.toHexString(index) + " ("
                                 + index + "): " + u.reason());
                     }
@@ -334,6 +405,7 @@ public final class TailLoop {
         }
 
         void commit(boolean publish, boolean last) {
+            String topicPosition = reader != null ? reader.positionAfterPolled() : null;
             try {
                 for (int i = 0; i < projections.size(); i++) {
                     if (at[i] < lastIndex) {
@@ -350,6 +422,10 @@ public final class TailLoop {
                         }
                         CheckpointStore.save(db, new Checkpoint(p.name(), lastIndex, events[i], unreadable[i], lastTsUs,
                                 p.fileLength(), joinState, p.state()));
+                        if (topicPosition != null) {
+                            SourcePositionStore.save(db, p.name(),
+                                    new SourcePositionStore.SourcePosition(topic.topic(), topicPosition));
+                        }
                         at[i] = lastIndex;
                     }
                     if (publish) {

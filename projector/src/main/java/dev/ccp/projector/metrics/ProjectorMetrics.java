@@ -15,13 +15,15 @@ import java.util.function.LongSupplier;
 /**
  * The projector's own metrics, in Prometheus text: {@code ccp_store_writes_total},
  * {@code ccp_store_write_errors_total}, {@code ccp_rollup_duration_seconds}, {@code ccp_store_size_bytes},
- * {@code ccp_projector_lag_events} and {@code ccp_projector_events_total{projection}}.
+ * {@code ccp_projector_lag_events}, {@code ccp_projector_unreadable_total} and
+ * {@code ccp_projector_events_total{projection}}.
  */
 public final class ProjectorMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter storeWrites;
     private final Counter storeWriteErrors;
     private final Timer rollupDuration;
+    private final Counter unreadable;
     private final AtomicLong lag = new AtomicLong();
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
 
@@ -34,6 +36,9 @@ public final class ProjectorMetrics {
                 .register(registry);
         rollupDuration = Timer.builder("ccp.rollup.duration")
                 .description("time to publish hourly and daily rollups")
+                .register(registry);
+        unreadable = Counter.builder("ccp.projector.unreadable")
+                .description("documents skipped because they are not readable ccp events (another producer, a newer schema)")
                 .register(registry);
         Gauge.builder("ccp.store.size.bytes", storeSizeBytes::getAsLong)
                 .description("size of the SQLite projection with its write-ahead log")
@@ -53,6 +58,10 @@ public final class ProjectorMetrics {
 
     public void rollupTook(Duration d) {
         rollupDuration.record(d);
+    }
+
+    public void unreadable() {
+        unreadable.increment();
     }
 
     public void lag(long events) {
