@@ -29,9 +29,9 @@ proxy: build ## the proxy alone
 projector: build ## the projector alone
 	@bin/ccp-projector
 
-test: ## the whole test suite; writes results/TESTS.md
+test: ## the whole test suite, the Kafka broker tests included (-Pkafka); writes results/TESTS.md
 	$(NEED_JDK)
-	@set -o pipefail; status=0; $(MVN) verify || status=$$?; scripts/tests-report.sh; exit $$status
+	@set -o pipefail; status=0; $(MVN) verify -Pkafka || status=$$?; scripts/tests-report.sh; exit $$status
 
 CC := $(ROOT)/bin/cc
 TEE_FILE = $(or $(CCP_TEE_FILE),$(or $(XDG_CONFIG_HOME),$(HOME)/.config)/ccp/tee)

@@ -103,8 +103,18 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
             return 2;
         }
         KAFKA_LOGGER.setLevel(java.util.logging.Level.SEVERE);
-        topic.check();
         boolean keepFollowing = !once && (!rebuild || follow);
+        if (!keepFollowing) {
+            topic.check();
+        } else if (!topic.exists()) {
+            // A follower may start before any member's shipper has created the topic.
+            System.out.println("ccp-projector: no topic " + topic.topic() + " at " + topic.bootstrap()
+                    + " yet; waiting for a shipper to create it");
+            System.out.flush();
+            while (!topic.exists()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+            }
+        }
         if (!keepFollowing) {
             Summary s = Projector.fromTopic(topic, paths, selected, settings, rebuild, false, bar,
                     new ProjectorMetrics(() -> Database.sizeBytes(paths.dbPath())), () -> false);

@@ -64,6 +64,18 @@ public record TopicSource(String bootstrap, String topic, Properties clientPrope
      * @throws ProjectorException with the one line to show
      */
     public void check() {
+        if (!exists()) {
+            throw new ProjectorException("there is no topic " + topic + " at " + bootstrap
+                    + " (a shipper creates it when it first starts)");
+        }
+    }
+
+    /**
+     * Whether the topic exists.
+     *
+     * @throws ProjectorException with the one line to show when the brokers do not answer
+     */
+    public boolean exists() {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -71,10 +83,10 @@ public record TopicSource(String bootstrap, String topic, Properties clientPrope
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         try (Admin admin = Admin.create(p)) {
             admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS);
+            return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new ProjectorException("there is no topic " + topic + " at " + bootstrap
-                        + " (a shipper creates it when it first starts)");
+                return false;
             }
             throw new ProjectorException("cannot reach Kafka at " + bootstrap + " (" + firstLine(e.getCause()) + ")");
         } catch (java.util.concurrent.TimeoutException e) {

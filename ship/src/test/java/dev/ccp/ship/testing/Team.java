@@ -79,4 +79,60 @@ public final class Team {
         }
         return n;
     }
+
+    /** A free loopback port, for a process that must be told its port. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The team projector as its own process, following the topic. */
+    public static ChildJvm teamProjector(Path teamRoot, String bootstrap, String topic, String... more) {
+        List<String> args = new ArrayList<>(List.of("--source", "kafka://" + bootstrap + "/" + topic, "--metrics-port", "0"));
+        args.addAll(List.of(more));
+        return ChildJvm.start(dev.ccp.projector.Main.class, env(teamRoot, "team"), args.toArray(String[]::new));
+    }
+
+    /** GET a loopback URL: status and body; status 0 when nothing answers. */
+    public static java.util.Map.Entry<Integer, String> get(int port, String path) {
+        try {
+            var c = java.net.http.HttpClient.newHttpClient();
+            var r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return java.util.Map.entry(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return java.util.Map.entry(0, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Map.entry(0, "");
+        }
+    }
+
+    /** Sums of a numeric usage field grouped by a text field ("lane", "member"), with the request count. */
+    public static Map<String, long[]> totalsBy(List<String> usageLines, String field) {
+        Map<String, long[]> out = new TreeMap<>();
+        for (String l : usageLines) {
+            try {
+                var n = dev.ccp.events.EventCodec.mapper().readTree(l);
+                long[] t = out.computeIfAbsent(n.path(field).asText("?"), k -> new long[3]);
+                t[0]++;
+                t[1] += n.path("input_tokens").asLong();
+                t[2] += n.path("output_tokens").asLong();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** A printable form of {@link #totalsBy}, for assertEquals. */
+    public static String totalsText(List<String> usageLines, String field) {
+        StringBuilder sb = new StringBuilder();
+        totalsBy(usageLines, field).forEach((k, v) -> sb.append(k).append(": requests=").append(v[0])
+                .append(" in=").append(v[1]).append(" out=").append(v[2]).append('\n'));
+        return sb.toString();
+    }
 }
