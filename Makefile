@@ -6,7 +6,7 @@ export JAVA_HOME
 MVN := mvn -B -ntp
 NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 2; }
 
-.PHONY: help build run mitm proxy projector test summarize verify-routing bundle repo-map repo-map-md \
+.PHONY: help build run mitm proxy projector ship kafka-dev bench-kafka test summarize verify-routing bundle repo-map repo-map-md \
         longrun-model-only tee-on tee-off bench bench-replay replay clean
 
 help: ## this list
@@ -28,6 +28,12 @@ proxy: build ## the proxy alone
 
 projector: build ## the projector alone
 	@bin/ccp-projector
+
+ship: build ## the shipper alone (team mode: CCP_KAFKA_BOOTSTRAP, docs/TEAM.md)
+	@bin/ccp-ship
+
+kafka-dev: build ## one Kafka broker (KRaft) on 127.0.0.1:9092 in the foreground for team mode (KAFKA_DEV_ARGS, e.g. --dir DIR)
+	@bin/ccp-kafka-dev $(KAFKA_DEV_ARGS)
 
 test: ## the whole test suite, the Kafka broker tests included (-Pkafka); writes results/TESTS.md
 	$(NEED_JDK)

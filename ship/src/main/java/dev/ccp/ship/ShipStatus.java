@@ -7,6 +7,7 @@ public final class ShipStatus {
     private volatile long position = -1;
     private volatile long shipped;
     private volatile long backlog = -1;
+    private volatile long retries;
 
     void connected(long position, long shipped, long backlog) {
         this.connected = true;
@@ -19,6 +20,7 @@ public final class ShipStatus {
     void unreachable(String why) {
         connected = false;
         problem = why;
+        retries++;
     }
 
     void shipped(long position, int n, long backlog) {
@@ -50,12 +52,18 @@ public final class ShipStatus {
         return backlog;
     }
 
+    /** Failed attempts to reach Kafka since the start (each one retried after a backoff). */
+    public long retries() {
+        return retries;
+    }
+
     String json() {
         var node = dev.ccp.events.EventCodec.mapper().createObjectNode();
         node.put("status", connected ? "shipping" : "kafka_unreachable");
         node.put("backlog", backlog);
         node.put("shipped", shipped);
         node.put("position", position);
+        node.put("retries", retries);
         if (problem != null) {
             node.put("error", problem);
         }

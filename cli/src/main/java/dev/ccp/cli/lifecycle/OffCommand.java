@@ -35,12 +35,16 @@ public final class OffCommand extends CcSubcommand {
         Services services = new Services(ctx);
         List<String> stopped = new ArrayList<>();
         Map<String, Object> pids = new LinkedHashMap<>();
-        // The proxy first: the projector then still applies its last events.
-        for (Services.Service s : List.of(Services.Service.PROXY, Services.Service.PROJECTOR)) {
+        // The proxy first: the projector (and the shipper, in team mode) then still take its last events.
+        for (Services.Service s : List.of(Services.Service.PROXY, Services.Service.PROJECTOR, Services.Service.SHIPPER)) {
             Long pid = stop(services, s);
             if (pid != null) {
                 stopped.add(s.name + " (pid " + pid + ")");
-                pids.put(s == Services.Service.PROXY ? "proxy_pid" : "projector_pid", pid);
+                pids.put(switch (s) {
+                    case PROXY -> "proxy_pid";
+                    case PROJECTOR -> "projector_pid";
+                    case SHIPPER -> "shipper_pid";
+                }, pid);
             }
         }
         Services.deleteQuietly(services.envFile());

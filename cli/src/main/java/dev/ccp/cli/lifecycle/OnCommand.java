@@ -99,6 +99,7 @@ public final class OnCommand extends CcSubcommand {
             // Polling a local port; the processes start in a second or two (longer on a first build).
             LockSupport.parkNanos(100_000_000L);
         }
+        startShipperInTeamMode(services);
         Files.writeString(services.envFile(), ClientEnvironment.shellScript(p));
         long proxyPid = startedProxy != null ? startedProxy.pid() : proxy.orElseThrow().pid();
         long projectorPid = startedProjector != null ? startedProjector.pid() : projector.orElseThrow().pid();
@@ -162,8 +163,23 @@ public final class OnCommand extends CcSubcommand {
         }
     }
 
+    /**
+     * Team mode: with CCP_KAFKA_BOOTSTRAP set, the shipper copies the local log to the team topic. It
+     * retries on its own while Kafka is unreachable, so it is started and left to it.
+     */
+    private void startShipperInTeamMode(Services services) {
+        String bootstrap = ctx.var("CCP_KAFKA_BOOTSTRAP");
+        if (bootstrap == null || bootstrap.isBlank() || services.running(Services.Service.SHIPPER).isPresent()) {
+            return;
+        }
+        Process shipper = services.start(Services.Service.SHIPPER, List.of());
+        out().println("ccp on: team mode, shipper pid " + shipper.pid() + " ships the log to " + bootstrap
+                + " (output in " + services.logFile(Services.Service.SHIPPER) + ")");
+    }
+
     private static void stopAll(Services services) {
         OffCommand.stop(services, Services.Service.PROXY);
         OffCommand.stop(services, Services.Service.PROJECTOR);
+        OffCommand.stop(services, Services.Service.SHIPPER);
     }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The two background processes {@code cc on} starts and {@code cc off} stops, their pid files
+ * The background processes {@code cc on} starts and {@code cc off} stops (the shipper only in team
+ * mode, when {@code CCP_KAFKA_BOOTSTRAP} is set), their pid files
  * ({@code logs/ccp-proxy.pid}, {@code logs/ccp-projector.pid}) and their output files
  * ({@code logs/ccp-proxy.log}, {@code logs/ccp-projector.log}).
  *
@@ -27,7 +28,9 @@ import java.util.Optional;
 final class Services {
     enum Service {
         PROXY("ccp-proxy", "dev.ccp.proxy.Main"),
-        PROJECTOR("ccp-projector", "dev.ccp.projector.Main");
+        PROJECTOR("ccp-projector", "dev.ccp.projector.Main"),
+        /** Started only in team mode (CCP_KAFKA_BOOTSTRAP set). */
+        SHIPPER("ccp-ship", "dev.ccp.ship.Main");
 
         final String name;
         final String mainClass;

@@ -36,6 +36,7 @@ public final class Team {
         return env;
     }
 
+    /** Writes until {@link #stopWriter} (0 requests), or a number of requests. */
     public static ChildJvm writer(Path root, String member, int requests, int perSecond) {
         return ChildJvm.start(TrafficWriterMain.class, env(root, member), CcpPaths.under(root).queueDir().toString(), member,
                 Integer.toString(requests), Integer.toString(perSecond));
@@ -45,6 +46,19 @@ public final class Team {
         List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--topic", topic, "--port", "0"));
         args.addAll(List.of(more));
         return ChildJvm.start(dev.ccp.ship.Main.class, env(root, member), args.toArray(String[]::new));
+    }
+
+    /** Tells an endless writer to stop; returns how many requests it wrote. */
+    public static int stopWriter(Path root, ChildJvm writer) {
+        try {
+            Files.writeString(CcpPaths.under(root).logDir().resolve("writer.stop"), "stop\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> writer.stdout().stream().anyMatch(l -> l.startsWith("wrote ")));
+        return Integer.parseInt(writer.stdout().stream().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow()
+                .substring("wrote ".length()));
     }
 
     /** The local projections of a member's log, brought up to date in this JVM. */
@@ -96,11 +110,21 @@ public final class Team {
         return ChildJvm.start(dev.ccp.projector.Main.class, env(teamRoot, "team"), args.toArray(String[]::new));
     }
 
+    /** A number field of a JSON text, -1 when absent or not JSON. */
+    public static long number(String json, String field) {
+        try {
+            return dev.ccp.events.EventCodec.mapper().readTree(json).path(field).asLong(-1);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** GET a loopback URL: status and body; status 0 when nothing answers. */
     public static java.util.Map.Entry<Integer, String> get(int port, String path) {
         try {
-            var c = java.net.http.HttpClient.newHttpClient();
-            var r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+            var c = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+            var r = c.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(java.time.Duration.ofSeconds(10)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             return java.util.Map.entry(r.statusCode(), r.body());
         } catch (IOException e) {

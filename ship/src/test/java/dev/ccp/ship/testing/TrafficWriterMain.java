@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A process that writes a proxy's events to a local log as the proxy does: a {@code ProxyStarted}
  * naming its member, then requests (received, routed, attempted, completed) at a steady rate.
- * Arguments: queueDir member requests perSecond. Prints {@code started} and, at the end, {@code wrote N}.
+ * Arguments: queueDir member requests perSecond; requests 0 means until a file {@code writer.stop} appears
+ * beside the queue folder. Prints {@code started} and, at the end, {@code wrote N}.
  */
 public final class TrafficWriterMain {
     public static void main(String[] args) {
@@ -20,6 +21,7 @@ public final class TrafficWriterMain {
         int requests = Integer.parseInt(args[2]);
         int perSecond = Integer.parseInt(args[3]);
         String instance = Ids.instanceId();
+        int i;
         try (EventLog log = EventLog.open(queue)) {
             long now = System.currentTimeMillis() * 1000;
             log.append(new Event.ProxyStarted(Ids.eventId(now), null, now, instance, "test", "127.0.0.1", 0,
@@ -27,7 +29,9 @@ public final class TrafficWriterMain {
             System.out.println("started");
             System.out.flush();
             long start = System.nanoTime();
-            for (int i = 0; i < requests; i++) {
+            Path stop = queue.resolveSibling("writer.stop");
+            i = 0;
+            for (; requests == 0 ? !java.nio.file.Files.exists(stop) : i < requests; i++) {
                 long due = start + (long) i * 1_000_000_000L / perSecond;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -50,7 +54,7 @@ public final class TrafficWriterMain {
                         in, out, 0, 0, "end_turn", "h1", "ok", 200, null));
             }
         }
-        System.out.println("wrote " + requests);
+        System.out.println("wrote " + i);
         System.out.flush();
     }
 }

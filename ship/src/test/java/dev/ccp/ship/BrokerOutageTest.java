@@ -1,0 +1,69 @@
+package dev.ccp.ship;
+
+import dev.ccp.events.testing.ChildJvm;
+import dev.ccp.kafkadev.BrokerProcess;
+import dev.ccp.ship.testing.Team;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker stopped under load and started again. The outage lasts CCP_TEST_KAFKA_OUTAGE_SECONDS
+ * (default 30).
+ */
+@Tag("kafka")
+class BrokerOutageTest {
+    private static final int OUTAGE_SECONDS = Integer.parseInt(
+            System.getenv().getOrDefault("CCP_TEST_KAFKA_OUTAGE_SECONDS", "30"));
+
+    @Test
+    void brokerStoppedUnderLoadAndStartedAgainLosesAndDoublesNothing(@TempDir Path brokerDir, @TempDir Path ann,
+                                                                      @TempDir Path team) {
+        int perSecond = 100;
+        String topic = "outage";
+        Path teamUsage = team.resolve("logs/usage.jsonl");
+        int readyz = Team.freePort();
+        try (BrokerProcess kafka = BrokerProcess.start(brokerDir);
+             ChildJvm writer = Team.writer(ann, "ann@one", 0, perSecond);
+             ChildJvm shipper = Team.shipper(ann, "ann@one", kafka.bootstrap(), topic, "--port", Integer.toString(readyz));
+             ChildJvm projector = Team.teamProjector(team, kafka.bootstrap(), topic)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> Team.lines(teamUsage).size() > 100);
+            assertEquals(200, Team.get(readyz, "/readyz").getKey());
+
+            kafka.stop();
+            // The whole outage long, both keep running; the shipper says Kafka is unreachable.
+            await().during(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 15))
+                    .until(() -> shipper.process().isAlive() && projector.process().isAlive());
+            Map.Entry<Integer, String> down = Team.get(readyz, "/readyz");
+            assertEquals(503, down.getKey(), down.getValue());
+            assertTrue(down.getValue().contains("\"status\":\"kafka_unreachable\""), down.getValue());
+            long backlog = Team.number(down.getValue(), "backlog");
+            assertTrue(backlog > perSecond, "the local log holds what Kafka could not take: " + down.getValue());
+
+            kafka.startAgain();
+            int before = Team.lines(teamUsage).size();
+            await().atMost(Duration.ofSeconds(120)).until(() -> Team.lines(teamUsage).size() > before + 100);
+            int requests = Team.stopWriter(ann, writer);
+            List<String> local = Team.localUsage(ann);
+            assertEquals(requests, local.size());
+            await().atMost(Duration.ofSeconds(120)).until(() -> Team.lines(teamUsage).size() >= requests);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Team.get(readyz, "/readyz").getKey() == 200
+                    && Team.get(readyz, "/readyz").getValue().contains("\"backlog\":0"));
+            List<String> teamLines = Team.lines(teamUsage);
+            assertEquals(requests, teamLines.size(), "0 lost, 0 duplicated");
+            assertEquals(new HashSet<>(local), new HashSet<>(teamLines));
+            assertEquals(1, shipper.stderr().stream().filter(l -> l.contains("cannot ship to Kafka")).count(),
+                    () -> "said once: " + shipper.stderr());
+        }
+    }
+}
