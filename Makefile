@@ -82,6 +82,13 @@ bench: ## proxy benchmark: added latency p50/p99 and req/s, proxy vs direct, 64 
 	  -cp $(ROOT)/proxy/target/test-classes:$(ROOT)/proxy/target/classes:$$(cat $(ROOT)/proxy/target/bench.classpath) \
 	  dev.ccp.proxy.bench.ProxyBench $(BENCH_ARGS)
 
+bench-kafka: ## team-mode benchmark: events/s shipped from a 1M-event backlog, end-to-end lag p50/p99 at 1k requests/s (real broker process)
+	$(NEED_JDK)
+	$(MVN) -q -pl ship -am -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	cd $(ROOT)/ship && "$(JAVA_HOME)/bin/java" $(JVM_FLAGS) -Xmx2g -Dccp.home=$(ROOT) -Djava.util.logging.config.file=$(ROOT)/configs/logging.properties \
+	  -cp $(ROOT)/ship/target/test-classes:$(ROOT)/ship/target/classes:$$(cat $(ROOT)/ship/target/bench.classpath) \
+	  dev.ccp.ship.bench.KafkaBench
+
 bench-replay: ## replay benchmark: 1M synthetic requests (4M+ events), timed --rebuild of every projection (BENCH_REQUESTS, BENCH_XMX)
 	$(NEED_JDK)
 	@scripts/bench-replay.sh

@@ -37,7 +37,8 @@ class BrokerOutageTest {
              ChildJvm writer = Team.writer(ann, "ann@one", 0, perSecond);
              ChildJvm shipper = Team.shipper(ann, "ann@one", kafka.bootstrap(), topic, "--port", Integer.toString(readyz));
              ChildJvm projector = Team.teamProjector(team, kafka.bootstrap(), topic)) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> Team.lines(teamUsage).size() > 100);
+            List<ChildJvm> all = List.of(shipper, projector);
+            Team.awaitOrShow(all, Duration.ofSeconds(120), () -> Team.lines(teamUsage).size() > 100);
             assertEquals(200, Team.get(readyz, "/readyz").getKey());
 
             kafka.stop();
@@ -52,11 +53,11 @@ class BrokerOutageTest {
 
             kafka.startAgain();
             int before = Team.lines(teamUsage).size();
-            await().atMost(Duration.ofSeconds(120)).until(() -> Team.lines(teamUsage).size() > before + 100);
+            Team.awaitOrShow(all, Duration.ofSeconds(120), () -> Team.lines(teamUsage).size() > before + 100);
             int requests = Team.stopWriter(ann, writer);
             List<String> local = Team.localUsage(ann);
             assertEquals(requests, local.size());
-            await().atMost(Duration.ofSeconds(120)).until(() -> Team.lines(teamUsage).size() >= requests);
+            Team.awaitOrShow(all, Duration.ofSeconds(120), () -> Team.lines(teamUsage).size() >= requests);
             await().atMost(Duration.ofSeconds(30)).until(() -> Team.get(readyz, "/readyz").getKey() == 200
                     && Team.get(readyz, "/readyz").getValue().contains("\"backlog\":0"));
             List<String> teamLines = Team.lines(teamUsage);

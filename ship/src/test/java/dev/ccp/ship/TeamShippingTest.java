@@ -99,7 +99,7 @@ class TeamShippingTest {
                 ChildJvm projector = Team.teamProjector(team, kafka.bootstrap(), topic);
                 started.add(projector);
                 // Both are at work (the team projection grows) when the kill comes.
-                awaitOrShow(started, Duration.ofSeconds(90), () -> Team.lines(teamUsage).size() > before + 20);
+                Team.awaitOrShow(started, Duration.ofSeconds(90), () -> Team.lines(teamUsage).size() > before + 20);
                 System.out.printf("kill %d: %d team lines%n", kill, Team.lines(teamUsage).size());
                 started.getFirst().kill();
                 projector.kill();
@@ -109,11 +109,11 @@ class TeamShippingTest {
             started.add(Team.teamProjector(team, kafka.bootstrap(), topic));
             // Under load to the end: the writer stops only once the last shipper and projector are at work.
             int before = Team.lines(teamUsage).size();
-            awaitOrShow(started, Duration.ofSeconds(90), () -> Team.lines(teamUsage).size() > before + 20);
+            Team.awaitOrShow(started, Duration.ofSeconds(90), () -> Team.lines(teamUsage).size() > before + 20);
             int requests = Team.stopWriter(ann, writer);
             List<String> local = Team.localUsage(ann);
             assertEquals(requests, local.size());
-            awaitOrShow(started, Duration.ofSeconds(120), () -> Team.lines(teamUsage).size() >= requests);
+            Team.awaitOrShow(started, Duration.ofSeconds(120), () -> Team.lines(teamUsage).size() >= requests);
             ChildJvm last = started.getLast();
             last.terminate();
             await().atMost(Duration.ofSeconds(30)).until(() -> !last.process().isAlive());
@@ -124,44 +124,6 @@ class TeamShippingTest {
             assertEquals(requests, Team.lines(teamUsage).size(), "nothing applied twice: " + more);
         } finally {
             started.forEach(ChildJvm::close);
-        }
-    }
-
-    /** The ccp threads of a stuck process, for the failure message. */
-    private static String threads(long pid) {
-        try {
-            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
-                    Long.toString(pid)).redirectErrorStream(true).start();
-            String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            StringBuilder sb = new StringBuilder();
-            for (String thread : dump.split("\n\n")) {
-                if (thread.contains("dev.ccp")) {
-                    sb.append(thread, 0, Math.min(thread.length(), 3000)).append('\n');
-                }
-            }
-            return sb.toString();
-        } catch (java.io.IOException e) {
-            return "(no jstack: " + e.getMessage() + ")\n";
-        }
-    }
-
-    /** Waits; on timeout fails with what the processes printed on stderr and where their threads stand. */
-    private static void awaitOrShow(List<ChildJvm> processes, Duration atMost, java.util.concurrent.Callable<Boolean> until) {
-        try {
-            await().atMost(atMost).until(until);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            StringBuilder sb = new StringBuilder(e.getMessage());
-            for (ChildJvm p : processes) {
-                sb.append("\n--- pid ").append(p.pid()).append(p.process().isAlive() ? " (alive)" : " (gone)").append(":\n");
-                p.stdout().forEach(l -> sb.append("out: ").append(l).append('\n'));
-                p.stderr().stream().filter(l -> l.contains("WARN") || l.contains("SEVERE") || l.contains("Exception")
-                                || l.contains("ccp-") || l.startsWith("Caused")).limit(60)
-                        .forEach(l -> sb.append("err: ").append(l).append('\n'));
-                if (p.process().isAlive()) {
-                    sb.append(threads(p.pid()));
-                }
-            }
-            throw new AssertionError(sb.toString(), e);
         }
     }
 

@@ -58,7 +58,11 @@ public final class QuotaFeature implements AutoCloseable {
         if (poll.isZero() || poll.isNegative()) {
             throw new IllegalArgumentException("CCP_QUOTA_POLL must be above 0 (for example 250ms)");
         }
-        QuotaMonitor monitor = new QuotaMonitor(config.paths().dbPath(), clock, poll, initial, providers);
+        // Team quotas: the standing may come from a team projection's database instead of this machine's.
+        String teamDb = env.get("CCP_QUOTA_DB_PATH");
+        java.nio.file.Path standing = teamDb == null || teamDb.isBlank() ? config.paths().dbPath()
+                : config.paths().home().resolve(teamDb).normalize();
+        QuotaMonitor monitor = new QuotaMonitor(standing, clock, poll, initial, providers);
         ResilienceMetrics rm = new ResilienceMetrics(metrics.registry());
         QuotaMetrics qm = new QuotaMetrics(metrics.registry());
         LimitPolicy limits = new LimitPolicy(catalog, monitor::config, env::get, Backoff.fromEnv(env), sleeper,

@@ -43,8 +43,11 @@ public final class Team {
     }
 
     public static ChildJvm shipper(Path root, String member, String bootstrap, String topic, String... more) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--topic", topic, "--port", "0"));
+        List<String> args = new ArrayList<>(List.of("--bootstrap", bootstrap, "--topic", topic));
         args.addAll(List.of(more));
+        if (!args.contains("--port")) {
+            args.addAll(List.of("--port", "0"));
+        }
         return ChildJvm.start(dev.ccp.ship.Main.class, env(root, member), args.toArray(String[]::new));
     }
 
@@ -159,4 +162,42 @@ public final class Team {
                 .append(" in=").append(v[1]).append(" out=").append(v[2]).append('\n'));
         return sb.toString();
     }
+    /** The ccp threads of a stuck process, for the failure message. */
+    public static String threads(long pid) {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(pid)).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder sb = new StringBuilder();
+            for (String thread : dump.split("\n\n")) {
+                if (thread.contains("dev.ccp")) {
+                    sb.append(thread, 0, Math.min(thread.length(), 3000)).append('\n');
+                }
+            }
+            return sb.toString();
+        } catch (java.io.IOException e) {
+            return "(no jstack: " + e.getMessage() + ")\n";
+        }
+    }
+
+    /** Waits; on timeout fails with what the processes printed on stderr and where their threads stand. */
+    public static void awaitOrShow(List<ChildJvm> processes, java.time.Duration atMost, java.util.concurrent.Callable<Boolean> until) {
+        try {
+            org.awaitility.Awaitility.await().atMost(atMost).until(until);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder sb = new StringBuilder(e.getMessage());
+            for (ChildJvm p : processes) {
+                sb.append("\n--- pid ").append(p.pid()).append(p.process().isAlive() ? " (alive)" : " (gone)").append(":\n");
+                p.stdout().forEach(l -> sb.append("out: ").append(l).append('\n'));
+                p.stderr().stream().filter(l -> l.contains("WARN") || l.contains("SEVERE") || l.contains("Exception")
+                                || l.contains("ccp-") || l.startsWith("Caused")).limit(60)
+                        .forEach(l -> sb.append("err: ").append(l).append('\n'));
+                if (p.process().isAlive()) {
+                    sb.append(threads(p.pid()));
+                }
+            }
+            throw new AssertionError(sb.toString(), e);
+        }
+    }
+
 }
