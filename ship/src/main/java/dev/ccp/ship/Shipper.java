@@ -1,10 +1,11 @@
 package dev.ccp.ship;
 
-import dev.ccp.events.Event;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.ccp.events.EventCodec;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.EventTailer;
-import dev.ccp.events.UnreadableEventException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -250,19 +251,42 @@ public final class Shipper {
         return docs.size();
     }
 
-    private record Key(byte[] key, Long timestampMs) {
+    record Key(byte[] key, Long timestampMs) {
     }
 
-    /** The request id (else the instance) as the record key, and the event time as the record time. */
-    private static Key key(byte[] doc) {
-        try {
-            Event e = EventCodec.decode(doc);
-            String k = e.reqId() != null ? e.reqId() : e.instance();
-            return new Key(k == null ? null : k.getBytes(StandardCharsets.UTF_8), e.tsUs() / 1000);
-        } catch (UnreadableEventException unreadable) {
+    private static final JsonFactory JSON = EventCodec.mapper().getFactory();
+
+    /**
+     * The request id (else the instance) as the record key, and the event time as the record time. Only
+     * the envelope's top-level fields are read (they come first), not the whole event: shipping is a copy.
+     */
+    static Key key(byte[] doc) {
+        String reqId = null;
+        String instance = null;
+        Long tsMs = null;
+        try (JsonParser p = JSON.createParser(doc)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return new Key(null, null);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "req_id" -> reqId = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "instance" -> instance = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "ts_us" -> tsMs = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() / 1000 : null;
+                    default -> p.skipChildren();
+                }
+                if (instance != null && tsMs != null) {
+                    break;
+                }
+            }
+        } catch (IOException unreadable) {
             // Shipped as it is: the team projectors skip and count it like the local ones do.
             return new Key(null, null);
         }
+        String k = reqId != null ? reqId : instance;
+        return new Key(k == null ? null : k.getBytes(StandardCharsets.UTF_8), tsMs);
     }
 
     private void disconnect() {

@@ -41,6 +41,8 @@ public final class RoutingAudit {
     private final Map<String, Long> completions = new LinkedHashMap<>();
     private final Map<String, Long> violations = new LinkedHashMap<>();
     private final Map<String, List<Example>> examples = new LinkedHashMap<>();
+    /** Per member (team projections): lines, decisions, decisions sent to Z.AI, violations. */
+    private final Map<String, long[]> members = new java.util.TreeMap<>();
 
     private RoutingAudit(Path file) {
         this.file = file;
@@ -84,10 +86,19 @@ public final class RoutingAudit {
         String decision = text(n, "decision");
         String model = text(n, "model");
         String headerMode = text(n, "header_mode");
+        String member = text(n, "member");
+        long[] m = member == null ? null : members.computeIfAbsent(member, k -> new long[4]);
+        if (m != null) {
+            m[0]++;
+        }
         if (decision != null) {
             decisions++;
             if (ZAI.equals(lane)) {
                 toZai++;
+            }
+            if (m != null) {
+                m[1]++;
+                m[2] += ZAI.equals(lane) ? 1 : 0;
             }
         }
         completions.merge(lane == null ? UNKNOWN : lane, 1L, Long::sum);
@@ -105,6 +116,10 @@ public final class RoutingAudit {
 
     private void violation(String kind, JsonNode n, String model, String decision, String headerMode) {
         violations.merge(kind, 1L, Long::sum);
+        String member = text(n, "member");
+        if (member != null) {
+            members.get(member)[3]++;
+        }
         List<Example> list = examples.get(kind);
         if (list.size() < EXAMPLES) {
             list.add(new Example(lines, text(n, "ts"), text(n, "req_id"), model, decision, headerMode));
@@ -144,6 +159,10 @@ public final class RoutingAudit {
                 HAIKU_ON_ANTHROPIC, violations.get(HAIKU_ON_ANTHROPIC)));
         out.add(String.format(Locale.ROOT, "check %-24s %d violation(s): Z.AI credential mode (x-api-key/authorization) on an Anthropic line",
                 ZAI_HEADER_ON_ANTHROPIC, violations.get(ZAI_HEADER_ON_ANTHROPIC)));
+        // Only lines that name a member (a team projection, or a log written since members exist) add these.
+        members.forEach((member, m) -> out.add(String.format(Locale.ROOT,
+                "member %s: %d line(s), routing decisions sent to Z.AI %.1f%% (%d of %d), %d violation(s)",
+                member, m[0], m[1] == 0 ? 0.0 : m[2] * 100.0 / m[1], m[2], m[1], m[3])));
         examples.forEach((kind, list) -> list.forEach(e -> out.add("  " + kind + ": line " + e.line() + " " + e.ts() + " "
                 + e.reqId() + " model=" + e.model() + " decision=" + e.decision() + " header_mode=" + e.headerMode())));
         long total = totalViolations();
@@ -176,6 +195,18 @@ public final class RoutingAudit {
             return m;
         }).toList()));
         doc.put("examples", ex);
+        if (!members.isEmpty()) {
+            Map<String, Object> byMember = new LinkedHashMap<>();
+            members.forEach((member, m) -> {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("lines", m[0]);
+                one.put("decisions", m[1]);
+                one.put("to_zai", m[2]);
+                one.put("violations", m[3]);
+                byMember.put(member, one);
+            });
+            doc.put("members", byMember);
+        }
         return doc;
     }
 }

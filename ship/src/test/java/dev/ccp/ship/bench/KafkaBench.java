@@ -141,10 +141,13 @@ public final class KafkaBench {
                 stopAll.set(true);
                 shipping.join();
                 projecting.join();
-                long[] got = Arrays.stream(lagUs).filter(v -> v >= 0).sorted().toArray();
-                System.out.printf("bench-kafka: end-to-end lag over %,d requests at %,d requests/s (%,d seen): p50 %.0f ms, p99 %.0f ms, max %.0f ms (target p99 < 1000 ms)%n",
-                        n, rate, got.length, pct(got, 50) / 1000.0, pct(got, 99) / 1000.0,
-                        got.length == 0 ? 0 : got[got.length - 1] / 1000.0);
+                // The first seconds warm the JIT of three clients in one JVM; they are reported apart.
+                int warm = Math.min(n, rate * Integer.parseInt(env("BENCH_KAFKA_WARMUP_SECONDS", "5")));
+                long[] warmup = Arrays.stream(lagUs, 0, warm).filter(v -> v >= 0).sorted().toArray();
+                long[] got = Arrays.stream(lagUs, warm, n).filter(v -> v >= 0).sorted().toArray();
+                System.out.printf("bench-kafka: end-to-end lag over %,d requests at %,d requests/s after %,d warm-up ones (%,d seen): p50 %.0f ms, p99 %.0f ms, max %.0f ms (target p99 < 1000 ms); warm-up p99 %.0f ms%n",
+                        n - warm, rate, warm, got.length, pct(got, 50) / 1000.0, pct(got, 99) / 1000.0,
+                        got.length == 0 ? 0 : got[got.length - 1] / 1000.0, pct(warmup, 99) / 1000.0);
             }
         }
     }
