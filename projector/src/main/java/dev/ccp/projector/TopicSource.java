@@ -108,6 +108,8 @@ public record TopicSource(String bootstrap, String topic, Properties clientPrope
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // A follower answers within this when nothing new came: it bounds how late a quiet partition says so.
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "ccp-projector");
         return p;
     }
