@@ -1,6 +1,6 @@
 package dev.ccp.e2e;
 
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.TwoLaneCatalog;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -11,7 +11,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.testing.ChildJvm;
-import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.testkit.FakeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +64,7 @@ class ProxyAndProjectorProcessesTest {
             env.put("CCP_PROVIDERS_FILE", catalog.toString());
             env.put("HOME", dir.toString());
             // Offload to Z.AI needs the zai_offload feature: without a license it would be license_block.
-            env.putAll(dev.ccp.proxy.testing.TestLicenses.licensed(dir));
+            env.putAll(dev.ccp.testkit.TestLicenses.licensed(dir));
             env.put("ZAI_API_KEY", ZAI_KEY);
 
             try (ChildJvm proxy = ChildJvm.start(java(dev.ccp.proxy.Main.class, "--port", "0"), env);

@@ -2,8 +2,8 @@ package dev.ccp.projector;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
-import dev.ccp.projector.checkpoint.Checkpoint;
-import dev.ccp.projector.checkpoint.CheckpointStore;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.projector.follow.TailLoop;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.MetricsProjection;
@@ -11,7 +11,7 @@ import dev.ccp.projector.projection.PartialsProjection;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.SqliteProjection;
 import dev.ccp.projector.projection.UsageJsonlProjection;
-import dev.ccp.projector.sqlite.Database;
+import dev.ccp.readmodel.Database;
 
 import java.nio.file.Files;
 import java.sql.Connection;

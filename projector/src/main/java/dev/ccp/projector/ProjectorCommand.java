@@ -3,7 +3,7 @@ package dev.ccp.projector;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.projector.metrics.MetricsServer;
 import dev.ccp.projector.metrics.ProjectorMetrics;
-import dev.ccp.projector.sqlite.Database;
+import dev.ccp.readmodel.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,13 +1,13 @@
 package dev.ccp.cli.quota;
 
-import dev.ccp.proxy.quota.Calibration;
-import dev.ccp.proxy.quota.Quota;
-import dev.ccp.proxy.quota.QuotaConfig;
-import dev.ccp.proxy.quota.QuotaStanding;
-import dev.ccp.proxy.quota.QuotaState;
-import dev.ccp.proxy.quota.QuotaUsageReader;
-import dev.ccp.proxy.quota.WindowUse;
-import dev.ccp.proxy.quota.Windows;
+import dev.ccp.policy.quota.Calibration;
+import dev.ccp.policy.quota.Quota;
+import dev.ccp.policy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaStanding;
+import dev.ccp.policy.quota.QuotaState;
+import dev.ccp.policy.quota.QuotaUsageReader;
+import dev.ccp.policy.quota.WindowUse;
+import dev.ccp.policy.quota.Windows;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,7 +62,7 @@ final class StatusReport {
     }
 
     static Report build(Path db, Connection c, QuotaConfig config, Instant now) throws SQLException {
-        try (QuotaUsageReader reader = new QuotaUsageReader(db)) {
+        try (QuotaUsageReader reader = ReadModelQuotaUsage.reader(db)) {
             QuotaState state = reader.read(config, now);
             List<Calibration.LimitHit> hits = limitHits(c, now);
             Map<String, Calibration> calibrations = new LinkedHashMap<>();

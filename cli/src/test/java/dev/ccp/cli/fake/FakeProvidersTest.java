@@ -1,6 +1,6 @@
 package dev.ccp.cli.fake;
 
-import dev.ccp.proxy.testing.TestLicenses;
+import dev.ccp.testkit.TestLicenses;
 
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;

@@ -9,14 +9,14 @@ import dev.ccp.projector.ProjectorException;
 import dev.ccp.projector.Progress;
 import dev.ccp.projector.Settings;
 import dev.ccp.projector.Summary;
-import dev.ccp.projector.checkpoint.Checkpoint;
-import dev.ccp.projector.checkpoint.CheckpointStore;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.projector.checkpoint.ProjectionLock;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.RequestJoin;
-import dev.ccp.projector.sqlite.Database;
+import dev.ccp.readmodel.Database;
 
 import java.io.IOException;
 import java.sql.Connection;

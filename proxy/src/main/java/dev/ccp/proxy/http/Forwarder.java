@@ -7,7 +7,7 @@ import dev.ccp.events.HeaderModes;
 import dev.ccp.events.Ids;
 import dev.ccp.events.Outcomes;
 import dev.ccp.proxy.ProxyContext;
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRefusal;
 import dev.ccp.proxy.routing.RouteRequest;

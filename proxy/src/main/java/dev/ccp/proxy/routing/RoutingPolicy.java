@@ -1,5 +1,8 @@
 package dev.ccp.proxy.routing;
 
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.catalog.Route;
 import dev.ccp.events.Decisions;
 
 import java.util.ArrayList;
