@@ -1,5 +1,9 @@
 package dev.ccp.readmodel;
 
+import dev.ccp.events.CcpPaths;
+import dev.ccp.events.EventLog;
+
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,5 +90,30 @@ public final class CheckpointStore {
         Long fileLength = rs.wasNull() ? null : len;
         return new Checkpoint(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), lastTsUs, fileLength,
                 rs.getString(7), rs.getString(8));
+    }
+
+    /** The checkpoints saved in the database, with each one's lag behind the log; empty when there is no database. */
+    public static List<ProjectionStatus> status(CcpPaths paths) {
+        if (!Files.exists(paths.dbPath())) {
+            return List.of();
+        }
+        List<Checkpoint> cps;
+        try (Connection db = Database.openReadOnly(paths.dbPath())) {
+            cps = CheckpointStore.all(db);
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+                return List.of();
+            }
+            throw new ReadModelException("cannot read the checkpoints in " + paths.dbPath() + ": " + e.getMessage(), e);
+        }
+        List<ProjectionStatus> out = new ArrayList<>();
+        boolean hasLog = Files.isDirectory(paths.queueDir());
+        try (EventLog log = hasLog ? EventLog.open(paths.queueDir()) : null) {
+            for (Checkpoint cp : cps) {
+                long lag = log == null ? 0 : log.countAfter(cp.index());
+                out.add(new ProjectionStatus(cp.name(), cp.index(), cp.events(), cp.unreadable(), cp.lastTsUs(), lag));
+            }
+        }
+        return out;
     }
 }

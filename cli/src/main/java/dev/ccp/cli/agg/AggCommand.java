@@ -1,5 +1,6 @@
 package dev.ccp.cli.agg;
 
+import dev.ccp.readmodel.Reads;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
@@ -142,8 +143,7 @@ public final class AggCommand extends CcSubcommand {
     }
 
     private static void read(Connection c, String granularity, TreeMap<Key, Bucket> into) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start, model, lane, count, errors, input_tokens,"
-                + " output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_sketch FROM rollup_" + granularity);
+        try (PreparedStatement ps = Reads.allRollups(c, granularity);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Bucket b = into.computeIfAbsent(new Key(rs.getLong(1), rs.getString(2), rs.getString(3)), k -> new Bucket());

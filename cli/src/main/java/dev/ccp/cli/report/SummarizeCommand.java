@@ -8,7 +8,7 @@ import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.cli.support.Table;
-import dev.ccp.projector.ProjectionStatus;
+import dev.ccp.readmodel.ProjectionStatus;
 import dev.ccp.projector.Projector;
 import dev.ccp.projector.ProjectorException;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.ccp.projector;
+package dev.ccp.readmodel;
 
 /**
  * One projection's checkpoint as {@code cc db status} shows it.
