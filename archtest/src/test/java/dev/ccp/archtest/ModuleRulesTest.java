@@ -59,12 +59,9 @@ class ModuleRulesTest {
     }
 
     @Test
-    void theCliLinksNoProxyCode() {
-        // Not yet checked: cli main code still calls the projector in-process (catch-up, replay, db
-        // status) and three cli tests still start a proxy in-process; both move to child processes next.
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.ccp.proxy..")
-                .because("the cli reads the read model and talks to the running proxy over HTTP")
-                .check(classes("cli", false));
+    void theCliLinksNoProxyOrProjectorCode() {
+        check(noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.ccp.proxy..", "dev.ccp.projector..")
+                .because("the cli reads the read model, talks to the running proxy over HTTP and runs bin/ccp-projector for catch-ups"), "cli");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ccp.e2e;
 
+import dev.ccp.testkit.ModuleJars;
 import dev.ccp.testkit.TwoLaneCatalog;
 
 import com.anthropic.client.AnthropicClient;
@@ -67,8 +68,8 @@ class ProxyAndProjectorProcessesTest {
             env.putAll(dev.ccp.testkit.TestLicenses.licensed(dir));
             env.put("ZAI_API_KEY", ZAI_KEY);
 
-            try (ChildJvm proxy = ChildJvm.start(java(dev.ccp.proxy.Main.class, "--port", "0"), env);
-                 ChildJvm projector = ChildJvm.start(java(dev.ccp.projector.Main.class, "--metrics-port", "0"), env)) {
+            try (ChildJvm proxy = ChildJvm.start(ModuleJars.command("proxy", "--port", "0"), env);
+                 ChildJvm projector = ChildJvm.start(ModuleJars.command("projector", "--metrics-port", "0"), env)) {
                 String port = await().atMost(Duration.ofSeconds(60)).until(() -> proxy.stderr().stream()
                         .map(LISTENING::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null),
                         p -> p != null);
@@ -134,17 +135,6 @@ class ProxyAndProjectorProcessesTest {
 
     private static MessageCreateParams params(String model) {
         return MessageCreateParams.builder().model(model).maxTokens(64).addUserMessage("hi").build();
-    }
-
-    private static List<String> java(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ChildJvm.jvmFlags());
-        command.addAll(List.of("-Xmx256m", "-Djava.util.logging.config.file="
-                + ChildJvm.projectRoot().resolve("configs/logging.properties"),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        return command;
     }
 
     private static List<JsonNode> readLines(Path file) throws Exception {

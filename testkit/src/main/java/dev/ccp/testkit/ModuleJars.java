@@ -30,7 +30,12 @@ public final class ModuleJars {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ChildJvm.jvmFlags());
+        Path own = ChildJvm.projectRoot().resolve("configs").resolve(module + ".jvm.options");
+        if (Files.exists(own)) {
+            command.add("@" + own);
+        }
         command.add("-Xmx256m");
+        command.add("-Djava.util.logging.config.file=" + ChildJvm.projectRoot().resolve("configs/logging.properties"));
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));

@@ -1,5 +1,7 @@
 package dev.ccp.cli.db;
 
+import dev.ccp.readmodel.ReadModelException;
+import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.readmodel.Tables;
 import dev.ccp.readmodel.Reads;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,8 +14,6 @@ import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.events.Clocks;
 import dev.ccp.readmodel.ProjectionStatus;
-import dev.ccp.projector.Projector;
-import dev.ccp.projector.ProjectorException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -68,8 +68,8 @@ public final class DbStatusCommand extends CcSubcommand {
         }
         List<ProjectionStatus> statuses;
         try {
-            statuses = Projector.status(ctx.paths());
-        } catch (ProjectorException e) {
+            statuses = CheckpointStore.status(ctx.paths());
+        } catch (ReadModelException e) {
             throw CommandFailure.of(e.getMessage());
         }
         Map<String, Object> checkpoints = new LinkedHashMap<>();
