@@ -1,11 +1,7 @@
 package dev.ccp.projector;
 
-import dev.ccp.readmodel.ProjectionStatus;
-import dev.ccp.readmodel.ReadModelException;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
-import dev.ccp.readmodel.Checkpoint;
-import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.projector.follow.TailLoop;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.MetricsProjection;
@@ -13,7 +9,11 @@ import dev.ccp.projector.projection.PartialsProjection;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.SqliteProjection;
 import dev.ccp.projector.projection.UsageJsonlProjection;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.readmodel.Database;
+import dev.ccp.readmodel.ProjectionStatus;
+import dev.ccp.readmodel.ReadModelException;
 
 import java.nio.file.Files;
 import java.sql.Connection;

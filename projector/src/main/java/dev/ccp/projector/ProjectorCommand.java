@@ -4,9 +4,9 @@ import dev.ccp.events.CcpPaths;
 import dev.ccp.projector.metrics.MetricsServer;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.readmodel.Database;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -21,12 +21,23 @@ public final class ModuleJars {
     private ModuleJars() {
     }
 
-    /** {@code java <flags> -jar <module jar> args}. */
-    public static List<String> command(String module, String... args) {
+    /** The packaged jar of {@code module}; its manifest names its libraries. */
+    public static Path jar(String module) {
         Path jar = ChildJvm.projectRoot().resolve(module).resolve("target").resolve("ccp-" + module + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the reactor (mvn package) first");
         }
+        return jar;
+    }
+
+    /** A class path of the modules' packaged jars (each jar's manifest adds its libraries). */
+    public static String classpath(String... modules) {
+        return String.join(java.io.File.pathSeparator, java.util.Arrays.stream(modules).map(m -> jar(m).toString()).toList());
+    }
+
+    /** {@code java <flags> -jar <module jar> args}. */
+    public static List<String> command(String module, String... args) {
+        Path jar = jar(module);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ChildJvm.jvmFlags());

@@ -1,6 +1,5 @@
 package dev.ccp.cli.agg;
 
-import dev.ccp.readmodel.Reads;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
@@ -9,6 +8,7 @@ import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.readmodel.LatencySketch;
+import dev.ccp.readmodel.Reads;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 import picocli.CommandLine.Command;

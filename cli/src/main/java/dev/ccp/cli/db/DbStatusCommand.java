@@ -1,9 +1,5 @@
 package dev.ccp.cli.db;
 
-import dev.ccp.readmodel.ReadModelException;
-import dev.ccp.readmodel.CheckpointStore;
-import dev.ccp.readmodel.Tables;
-import dev.ccp.readmodel.Reads;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
@@ -13,7 +9,11 @@ import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.events.Clocks;
+import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.readmodel.ProjectionStatus;
+import dev.ccp.readmodel.ReadModelException;
+import dev.ccp.readmodel.Reads;
+import dev.ccp.readmodel.Tables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

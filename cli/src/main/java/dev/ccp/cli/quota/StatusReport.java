@@ -1,6 +1,5 @@
 package dev.ccp.cli.quota;
 
-import dev.ccp.readmodel.Reads;
 import dev.ccp.policy.quota.Calibration;
 import dev.ccp.policy.quota.Quota;
 import dev.ccp.policy.quota.QuotaConfig;
@@ -9,6 +8,7 @@ import dev.ccp.policy.quota.QuotaState;
 import dev.ccp.policy.quota.QuotaUsageReader;
 import dev.ccp.policy.quota.WindowUse;
 import dev.ccp.policy.quota.Windows;
+import dev.ccp.readmodel.Reads;
 
 import java.nio.file.Path;
 import java.sql.Connection;

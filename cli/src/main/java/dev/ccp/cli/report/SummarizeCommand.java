@@ -1,7 +1,5 @@
 package dev.ccp.cli.report;
 
-import dev.ccp.readmodel.ReadModelException;
-import dev.ccp.readmodel.CheckpointStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
@@ -10,7 +8,9 @@ import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.cli.support.Table;
+import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.readmodel.ProjectionStatus;
+import dev.ccp.readmodel.ReadModelException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

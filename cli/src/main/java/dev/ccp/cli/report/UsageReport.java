@@ -1,9 +1,9 @@
 package dev.ccp.cli.report;
 
-import dev.ccp.readmodel.Reads;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.Projections;
+import dev.ccp.readmodel.Reads;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

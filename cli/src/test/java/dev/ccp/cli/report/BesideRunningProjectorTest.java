@@ -1,10 +1,10 @@
 package dev.ccp.cli.report;
 
-import dev.ccp.testkit.ModuleJars;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.cli.CcRunner;
 import dev.ccp.cli.EventFixture;
 import dev.ccp.events.testing.ChildJvm;
+import dev.ccp.testkit.ModuleJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

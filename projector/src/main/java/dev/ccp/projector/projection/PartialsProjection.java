@@ -1,9 +1,9 @@
 package dev.ccp.projector.projection;
 
-import dev.ccp.readmodel.Tables;
-import dev.ccp.readmodel.Writes;
 import dev.ccp.events.Event;
 import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package dev.ccp.projector.projection;
 
+import dev.ccp.events.Event;
 import dev.ccp.readmodel.Tables;
 import dev.ccp.readmodel.Writes;
-import dev.ccp.events.Event;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,12 +1,12 @@
 package dev.ccp.projector.projection;
 
-import dev.ccp.readmodel.Tables;
-import dev.ccp.readmodel.Writes;
 import dev.ccp.events.Event;
-import dev.ccp.readmodel.Checkpoint;
-import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.sqlite.Rollups;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,9 +1,9 @@
 package dev.ccp.projector.sqlite;
 
-import dev.ccp.readmodel.Tables;
-import dev.ccp.readmodel.Writes;
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.readmodel.LatencySketch;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,16 +1,16 @@
 package dev.ccp.proxy.quota;
 
-import dev.ccp.policy.quota.QuotaConfig;
-import dev.ccp.policy.quota.QuotaLoader;
-import dev.ccp.policy.quota.QuotaState;
-import dev.ccp.policy.quota.QuotaJson;
-import dev.ccp.policy.quota.QuotaConfigException;
-import dev.ccp.policy.quota.QuotaUsageReader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.Clocks;
 import dev.ccp.events.Event;
 import dev.ccp.events.Ids;
+import dev.ccp.policy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaConfigException;
+import dev.ccp.policy.quota.QuotaJson;
+import dev.ccp.policy.quota.QuotaLoader;
+import dev.ccp.policy.quota.QuotaState;
+import dev.ccp.policy.quota.QuotaUsageReader;
 import dev.ccp.proxy.events.EventSink;
 
 import java.nio.file.Path;

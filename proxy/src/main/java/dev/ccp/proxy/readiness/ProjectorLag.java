@@ -1,7 +1,7 @@
 package dev.ccp.proxy.readiness;
 
-import dev.ccp.readmodel.Reads;
 import dev.ccp.events.EventLog;
+import dev.ccp.readmodel.Reads;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
