@@ -12,9 +12,10 @@ NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: insta
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
-build: ## compile and package the runnable jars (no tests)
+build: ## compile and package the runnable jars (no tests), and the class cache that makes bin/cc start fast
 	$(NEED_JDK)
 	$(MVN) -q -DskipTests package
+	@bin/lib/build-class-cache
 
 run: build ## start proxy and projector as two processes (Ctrl-C stops both)
 	@bin/ccp-run
