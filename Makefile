@@ -70,8 +70,11 @@ clean: ## remove build output
 	$(MVN) -q clean
 
 JVM_FLAGS = @$(ROOT)/configs/jvm.options $(shell v=$$("$(JAVA_HOME)/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $$2; exit}'); [ "$${v%%.*}" -ge 24 ] 2>/dev/null && echo @$(ROOT)/configs/jvm24.options)
-bench: ## proxy benchmark: added latency p50/p99 and req/s, proxy vs direct, 64 concurrent clients (writes results/BENCH.json)
+bench: ## proxy benchmark: added latency p50/p99, req/s and CPU per request, proxy vs direct vs nginx, at 1/16/64 clients (writes results/BENCH.json)
 	$(NEED_JDK)
+	@[ -x /usr/sbin/nginx ] || [ -n "$$BENCH_NO_NGINX" ] || { echo "[ccp] installing nginx-light, the bench's reference proxy" >&2; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) \
+	  || echo "[ccp] nginx could not be installed: the bench runs without its reference column" >&2; }
 	$(MVN) -q -pl proxy -am -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	"$(JAVA_HOME)/bin/java" $(JVM_FLAGS) -Dccp.home=$(ROOT) -Djava.util.logging.config.file=$(ROOT)/configs/logging.properties \
 	  -cp $(ROOT)/proxy/target/test-classes:$(ROOT)/proxy/target/classes:$$(cat $(ROOT)/proxy/target/bench.classpath) \
