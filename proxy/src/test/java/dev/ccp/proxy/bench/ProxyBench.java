@@ -138,6 +138,7 @@ public final class ProxyBench {
             }
         }
         List<Stats> all = new ArrayList<>();
+        double peakRss = 0;
         for (String mode : MODES) {
             for (int concurrency : concurrencies) {
                 int requests = mode.equals("stream") ? perClient : Math.max(perClient, UNPACED_MIN_PER_ROUND / concurrency);
@@ -152,9 +153,13 @@ public final class ProxyBench {
                 for (Server path : paths) {
                     all.add(merge(path.name(), mode, concurrency, rounds.get(path.name())));
                 }
+                double rss = rssMiB(proxy.pid());
+                peakRss = Math.max(peakRss, rss);
+                System.out.printf("proxy RSS after %s at c=%d: %.0f MiB%n", mode, concurrency, rss);
             }
         }
         System.out.println("upstream connections opened (all paths): " + PEERS.size());
+        System.out.printf("proxy RSS, highest seen after a level: %.0f MiB%n", peakRss);
         String loadAfter = loadAverage();
         System.out.println("load average (1, 5, 15 min) at end: " + loadAfter);
         for (Server path : paths) {
@@ -179,6 +184,7 @@ public final class ProxyBench {
         out.put("stream_event_gap_ms", gapMillis);
         out.put("proxy", proxy.describe());
         out.put("nginx", nginx == null ? null : nginx.describe());
+        out.put("proxy_peak_rss_mib", peakRss);
         out.put("load_average_start", loadBefore);
         out.put("load_average_end", loadAfter);
         out.set("runs", json.valueToTree(all));
@@ -279,6 +285,11 @@ public final class ProxyBench {
         /** CPU time the proxy's process used so far (0 when it shares this JVM). */
         long cpuNanos();
 
+        /** The proxy's process id (this JVM's when it runs in process). */
+        default long pid() {
+            return ProcessHandle.current().pid();
+        }
+
         String describe();
 
         void stop() throws Exception;
@@ -311,7 +322,7 @@ public final class ProxyBench {
     }
 
     /** Starts dev.ccp.proxy.Main in its own JVM with the launcher's flags (see bin/lib/common.sh). */
-    private static ProxyUnderTest childProcess(Map<String, String> env) throws Exception {
+    static ProxyUnderTest childProcess(Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ChildJvm.jvmFlags());
@@ -361,6 +372,10 @@ public final class ProxyBench {
                 return "own JVM process (pid " + child.pid() + "): " + flags.replace(root + "/", "");
             }
 
+            public long pid() {
+                return child.pid();
+            }
+
             public void stop() throws Exception {
                 child.terminate();
                 if (!child.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -386,6 +401,20 @@ public final class ProxyBench {
         long proxy0 = proxy.cpuNanos();
         Raw raw = round.run();
         return raw.withCpu(benchCpuNanos() - bench0, proxy.cpuNanos() - proxy0);
+    }
+
+    /** A process's resident set size (Linux), in MiB; 0 when it cannot be read. */
+    static double rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return 0;
     }
 
     /** The machine's load average (Linux), to tell a quiet run from a busy one. */
