@@ -148,7 +148,7 @@ public final class ImportCommand extends CcSubcommand {
         Set<Long> lines = new HashSet<>();
         try (EventTailer tailer = log.fromStart()) {
             for (LogEntry e = tailer.next(); e != null; e = tailer.next()) {
-                if (e instanceof LogEntry.Read(long index, Event.ImportedSample s) && source.equals(s.source())) {
+                if (e instanceof LogEntry.Read(long index, Event.ImportedSample s, var member) && source.equals(s.source())) {
                     lines.add(s.line());
                 }
             }

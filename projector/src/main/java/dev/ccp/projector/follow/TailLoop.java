@@ -3,22 +3,22 @@ package dev.ccp.projector.follow;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.LogEntry;
+import dev.ccp.projector.Progress;
 import dev.ccp.projector.ProjectionBusyException;
 import dev.ccp.projector.Projector;
 import dev.ccp.projector.ProjectorException;
-import dev.ccp.projector.Progress;
 import dev.ccp.projector.Settings;
 import dev.ccp.projector.Summary;
 import dev.ccp.projector.TopicSource;
-import dev.ccp.projector.checkpoint.Checkpoint;
-import dev.ccp.projector.checkpoint.CheckpointStore;
 import dev.ccp.projector.checkpoint.ProjectionLock;
-import dev.ccp.projector.checkpoint.SourcePositionStore;
+import dev.ccp.readmodel.SourcePositionStore;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.RequestJoin;
-import dev.ccp.projector.sqlite.Database;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
+import dev.ccp.readmodel.Database;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -368,6 +368,9 @@ public final class TailLoop {
             long index = entry.index();
             switch (entry) {
                 case LogEntry.Read r -> {
+                    if (r.member() != null) {
+                        join.shippedBy(r.event().instance(), r.member());
+                    }
                     List<FinishedRequest> finished = join.apply(index, r.event());
                     lastTsUs = join.clockUs();
                     for (int i = 0; i < projections.size(); i++) {

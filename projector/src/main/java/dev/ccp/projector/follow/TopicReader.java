@@ -174,7 +174,9 @@ final class TopicReader implements EntryReader {
             return new LogEntry.Unreadable(seq, "an empty record at partition " + r.partition() + " offset " + r.offset());
         }
         try {
-            return new LogEntry.Read(seq, EventCodec.decode(v));
+            var member = r.headers().lastHeader("ccp-member");
+            return new LogEntry.Read(seq, EventCodec.decode(v),
+                    member == null ? null : new String(member.value(), java.nio.charset.StandardCharsets.UTF_8));
         } catch (UnreadableEventException e) {
             return new LogEntry.Unreadable(seq, e.getMessage() + " (partition " + r.partition() + " offset " + r.offset() + ")");
         }

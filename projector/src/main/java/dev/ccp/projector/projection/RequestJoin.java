@@ -124,6 +124,17 @@ public final class RequestJoin {
         return o;
     }
 
+    /**
+     * What the transport says of an instance's member (a team topic's record header): used until, or
+     * unless, the instance's own {@code ProxyStarted} is seen, since a topic's partitions may deliver a
+     * request's events before that event.
+     */
+    public void shippedBy(String instance, String member) {
+        if (instance != null && member != null) {
+            members.putIfAbsent(instance, member);
+        }
+    }
+
     /** The member of a proxy instance, or null when its {@code ProxyStarted} did not name one. */
     public String memberOf(String instance) {
         return instance == null ? null : members.get(instance);
