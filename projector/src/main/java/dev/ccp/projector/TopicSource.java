@@ -78,11 +78,12 @@ public record TopicSource(String bootstrap, String topic, Properties clientPrope
     public boolean exists() {
         Properties p = new Properties();
         p.putAll(clientProperties);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        // Generous: a broker that is up but starved of CPU must not read as a wrong address.
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         try (Admin admin = Admin.create(p)) {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS);
+            admin.describeTopics(List.of(topic)).allTopicNames().get(35, TimeUnit.SECONDS);
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -90,7 +91,7 @@ public record TopicSource(String bootstrap, String topic, Properties clientPrope
             }
             throw new ProjectorException("cannot reach Kafka at " + bootstrap + " (" + firstLine(e.getCause()) + ")");
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new ProjectorException("cannot reach Kafka at " + bootstrap + " (no answer within 15 s)");
+            throw new ProjectorException("cannot reach Kafka at " + bootstrap + " (no answer within 35 s)");
         } catch (KafkaException e) {
             throw new ProjectorException("cannot reach Kafka at " + bootstrap + " (" + firstLine(e) + ")");
         } catch (InterruptedException e) {
