@@ -61,4 +61,27 @@ class HeaderTimeoutTest {
             }
         }
     }
+
+    @Test
+    void aHeaderTimeoutLongerThanTheIdleTimeoutIsHonouredNotCutToIt() throws Exception {
+        try (FakeProvider anthropic = new FakeProvider("anthropic", "", false)) {
+            ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
+                    "CCP_LOG_DIR", dir.resolve("logs").toString(),
+                    "CCP_PROVIDERS_FILE", OneProviderCatalog.write(dir, anthropic.baseUrl()).toString(),
+                    "CCP_HEADER_TIMEOUT", "10s",
+                    "CCP_SSE_IDLE_TIMEOUT", "1s")));
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // The head comes after 1.5 s: within the 10 s header timeout, past the 1 s idle timeout.
+                HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/v1/messages"))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-slow-head-1500\",\"stream\":true}"))
+                        .header("x-api-key", "sk-ant-client").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, res.statusCode(), res.body());
+                assertTrue(res.body().contains("event: message_stop"), res.body());
+            } finally {
+                proxy.stop("test");
+            }
+        }
+    }
 }
