@@ -118,6 +118,9 @@ class ProxyKillLoopTest {
             }
         }
         long duplicated = lines.values().stream().filter(l -> l.size() > 1).count();
+        System.out.println("kill loop: " + ROUNDS + " SIGKILLs, " + seenWhole.size() + " answers seen whole, "
+                + inFlightAtKills.get() + " requests in flight at the kills; " + lost + " lost, " + wrong
+                + " wrong outcome, " + duplicated + " duplicated");
         assertTrue(seenWhole.size() > ROUNDS * 50, "answers seen whole: " + seenWhole.size());
         assertEquals("0 lost, 0 wrong outcome, 0 duplicated", lost + " lost, " + wrong + " wrong outcome, "
                 + duplicated + " duplicated", () -> "of " + seenWhole.size() + " answers seen whole: " + problems);

@@ -56,6 +56,8 @@ class HeaderTimeoutTest {
                         l -> l.size() == 2);
                 assertEquals(List.of("timeout", "ok"), done.stream().map(Event.ResponseCompleted::outcome).toList());
                 assertEquals(List.of(504, 200), done.stream().map(Event.ResponseCompleted::status).toList());
+                assertEquals(List.of("h1", "h1"), done.stream().map(Event.ResponseCompleted::http).toList(),
+                        "a plain http provider is spoken to in HTTP/1.1, head or no head");
             } finally {
                 proxy.stop("test");
             }

@@ -63,13 +63,19 @@ public final class SqliteProjection implements Projection {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
+    /** The op of a {@code /v1/messages/count_tokens} call. */
+    static final String COUNT_TOKENS = "count_tokens";
+
     @Override
     public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
         quotaTables.apply(index, event, finished, join);
         for (FinishedRequest r : finished) {
             samples.add(r);
             long[] q = quota(r.tsUs(), r.lane(), r.model());
-            q[0]++;
+            // A count_tokens call is no completion: quota request caps and `cc usage` count completions.
+            if (!COUNT_TOKENS.equals(r.op())) {
+                q[0]++;
+            }
             q[1] += r.inputTokens();
             q[2] += r.outputTokens();
             q[3] += r.cacheCreationInputTokens();

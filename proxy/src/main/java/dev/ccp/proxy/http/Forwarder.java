@@ -565,7 +565,7 @@ final class Forwarder {
         private void attempted(int attempt, UpstreamRequest r, int upstreamStatus, long durationUs, String attemptOutcome,
                                String attemptError) {
             ctx.events().offer(new Event.UpstreamAttempt(eventId(), reqId, micros(), ctx.instance(), attempt,
-                    r.provider().name(), QueryCredentials.redactUrl(r.url()), http, upstreamStatus, durationUs,
+                    r.provider().name(), withoutQuery(r.url()), http, upstreamStatus, durationUs,
                     attemptOutcome, attemptError));
         }
 
@@ -603,6 +603,12 @@ final class Forwarder {
                 ctx.metrics().tokens(lane, "cache_read", u.cacheReadInputTokens());
             }
         }
+    }
+
+    /** The attempt's URL as recorded: the query (which may hold a credential) is in RequestReceived, redacted. */
+    private static String withoutQuery(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

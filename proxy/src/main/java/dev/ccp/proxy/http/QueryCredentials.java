@@ -46,12 +46,6 @@ final class QueryCredentials {
         return out.toString();
     }
 
-    /** A URL with its query's credentials redacted. */
-    static String redactUrl(String url) {
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q + 1) + redact(url.substring(q + 1));
-    }
-
     private static boolean isCredential(String rawName) {
         String name;
         try {
