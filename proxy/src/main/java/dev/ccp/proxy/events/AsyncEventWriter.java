@@ -9,8 +9,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Appends events to the log from one background thread fed by a bounded queue.
@@ -33,7 +31,7 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
     /** The default bound of {@link #offerAndWait}. */
     public static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
 
-    private static final Logger LOG = Logger.getLogger(AsyncEventWriter.class.getName());
+    private static final System.Logger LOG = System.getLogger(AsyncEventWriter.class.getName());
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
     private static final Object STOP = new Object();
 
@@ -208,7 +206,7 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
         failuresSinceLog++;
         Instant now = clock.instant();
         if (lastFailureLogged == null || !now.isBefore(lastFailureLogged.plus(LOG_EVERY))) {
-            LOG.log(Level.WARNING, message + " (" + failuresSinceLog + " failure(s) since the last report; traffic continues)");
+            LOG.log(System.Logger.Level.WARNING, message + " (" + failuresSinceLog + " failure(s) since the last report; traffic continues)");
             lastFailureLogged = now;
             failuresSinceLog = 0;
         }
