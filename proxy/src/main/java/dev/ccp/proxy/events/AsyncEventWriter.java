@@ -219,7 +219,8 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
         }
         closed = true;
         try {
-            queue.put(STOP);
+            // Behind what is queued; a full queue of a stuck log must not hold the stop forever.
+            queue.offer(STOP, wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             thread.join(wait.toMillis());
             if (thread.isAlive()) {
                 // The log is stuck: the thread must not outlive the proxy that owns it.
