@@ -171,7 +171,7 @@ public final class ProxyServer implements AutoCloseable {
         if (!server.isRunning() || server.port() < 0) {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
         }
-        writer.offerAndWait(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
+        writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance);
