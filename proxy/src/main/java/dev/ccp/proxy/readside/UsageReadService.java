@@ -27,8 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The guide's read endpoints over the projector's SQLite projection, opened read-only (WAL mode, so
@@ -44,7 +42,7 @@ public final class UsageReadService implements HttpService {
     public static final String PATH = "/v1/usage";
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
-    private static final Logger LOG = Logger.getLogger(UsageReadService.class.getName());
+    private static final System.Logger LOG = System.getLogger(UsageReadService.class.getName());
     private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
     private static final String SAMPLE_COLUMNS = "ts_us, req_id, model, lane, provider, decision, op, status, header_mode,"
             + " http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens,"
@@ -174,7 +172,7 @@ public final class UsageReadService implements HttpService {
             if (e.getMessage() != null && e.getMessage().contains("no such table")) {
                 return new ArrayList<>();
             }
-            LOG.log(Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
             send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
             return null;
         }
