@@ -412,6 +412,11 @@ final class Forwarder {
                 }
                 case UPSTREAM_FAILED -> {
                     r.close();
+                    if (relay.ended()) {
+                        // The answer was whole (message_stop relayed) and recorded so; what broke after it is nobody's loss.
+                        closeClient(relay.output());
+                        return;
+                    }
                     seen(relay, r);
                     boolean timedOut = UpstreamException.isTimeout(relay.failure());
                     Ending failed = timedOut ? new Ending(status, Outcome.TIMEOUT, ApiErrors.TIMEOUT)

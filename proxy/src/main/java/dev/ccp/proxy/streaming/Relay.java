@@ -12,10 +12,11 @@ import java.util.function.Supplier;
  *
  * <p>For SSE every read is fed to the usage parser (it skips content deltas without parsing them)
  * and written and flushed at once: an event is never held back waiting for the next one, except the
- * last: from {@code message_stop} on, bytes are held until the upstream body ends. Other bodies are
- * copied one read behind (the last read is held) and flushed at the end. When the upstream body ends,
- * {@code beforeEnd} runs (the caller appends the request's completion to the log) and only then are
- * the held bytes written: a client never sees the end of an answer the log does not hold. The first
+ * last: the {@code message_stop} event is held until {@code beforeEnd} has run (the caller appends
+ * the request's completion to the log), then written at once, without waiting for the provider to
+ * end its body. Other bodies are copied one read behind (the last read is held), and when the
+ * upstream body ends {@code beforeEnd} runs before the held bytes are written and flushed. Either
+ * way a client never sees the end of an answer the log does not hold. The first
  * bytes relayed are kept (capped) for a {@code StreamPartial} if the stream ends abruptly.
  *
  * <p>The two failure sides are told apart: the client going away ({@link End#CLIENT_GONE}) and the
@@ -42,8 +43,12 @@ public final class Relay {
     private OutputStream os;
     private byte[] held = new byte[0];
     private int heldLength;
-    /** SSE: message_stop was seen, everything from it on is held. */
+    /** SSE: the message_stop event has begun: held until the answer is recorded. */
     private boolean holding;
+    /** {@code beforeEnd} has run: the answer is recorded, nothing more is held. */
+    private boolean ended;
+    private Runnable beforeEnd = () -> {
+    };
 
     /**
      * @param sse           relay as a stream of events (flush per read, parse usage on the side)
@@ -61,9 +66,11 @@ public final class Relay {
      * Relays {@code prefix} (bytes already read from upstream, may be empty) then the rest of {@code in}.
      *
      * @param out       opened on the first byte, so nothing reaches the client before there is something to send
-     * @param beforeEnd runs once the upstream body ended whole, before the held end of the answer is written
+     * @param beforeEnd runs once, when the answer is whole (an SSE stream's message_stop, else the end of
+     *                  the upstream body), before the held end of the answer is written
      */
     public End run(byte[] prefix, InputStream in, Supplier<OutputStream> out, Runnable beforeEnd) {
+        this.beforeEnd = beforeEnd;
         int max = sse ? 16 * 1024 : 64 * 1024;
         // Helidon's client entity stream allocates a fresh buffer of the requested length for every
         // read, and an SSE read returns one event of a few hundred bytes: asking for 16 KiB each time
@@ -101,8 +108,11 @@ public final class Relay {
                     return End.CLIENT_GONE;
                 }
             }
-            beforeEnd.run();
-            if (heldLength > 0 && !write(out, held, heldLength)) {
+            if (!ended) {
+                ended = true;
+                beforeEnd.run();
+            }
+            if (!writeHeld(out)) {
                 return End.CLIENT_GONE;
             }
             if (os != null && !sse) {
@@ -166,11 +176,15 @@ public final class Relay {
         if (sse) {
             sseParser.feed(buf, 0, n);
             holding = holding || sseParser.stopAnnounced();
-            if (holding) {
-                hold(buf, n);
-                return true;
+            if (!holding) {
+                return write(out, buf, n);
             }
-            return write(out, buf, n);
+            hold(buf, n);
+            if (!ended && sseParser.usage().messageStop()) {
+                ended = true;
+                beforeEnd.run();
+            }
+            return !ended || writeHeld(out);
         }
         // One read behind: the read before this one cannot be the last.
         if (heldLength > 0 && !write(out, held, heldLength)) {
@@ -179,6 +193,20 @@ public final class Relay {
         heldLength = 0;
         hold(buf, n);
         return true;
+    }
+
+    private boolean writeHeld(Supplier<OutputStream> out) {
+        if (heldLength == 0) {
+            return true;
+        }
+        int n = heldLength;
+        heldLength = 0;
+        return write(out, held, n);
+    }
+
+    /** Whether the answer was recorded as whole ({@code beforeEnd} ran). */
+    public boolean ended() {
+        return ended;
     }
 
     private void hold(byte[] buf, int n) {
