@@ -3,8 +3,8 @@ package dev.ccp.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.testing.ChildJvm;
-import dev.ccp.proxy.testing.FakeProvider;
-import dev.ccp.proxy.testing.OneProviderCatalog;
+import dev.ccp.testkit.FakeProvider;
+import dev.ccp.testkit.ModuleJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,11 +58,18 @@ class ProxyKillLoopTest {
             env.put("CCP_LOG_DIR", dir.resolve("logs").toString());
             env.put("CCP_DB_PATH", dir.resolve("logs/ccp.sqlite3").toString());
             env.put("CCP_RESULTS_DIR", dir.resolve("results").toString());
-            env.put("CCP_PROVIDERS_FILE", OneProviderCatalog.write(dir, anthropic.baseUrl()).toString());
+            Path catalog = dir.resolve("providers.yaml");
+            Files.writeString(catalog, """
+                    providers:
+                      anthropic: { base_url: %s, auth: passthrough }
+                    routes: []
+                    default_provider: anthropic
+                    """.formatted(anthropic.baseUrl()));
+            env.put("CCP_PROVIDERS_FILE", catalog.toString());
             env.put("HOME", dir.toString());
             env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
             for (int round = 0; round < ROUNDS; round++) {
-                try (ChildJvm proxy = ChildJvm.start(java(dev.ccp.proxy.Main.class, "--port", "0"), env)) {
+                try (ChildJvm proxy = ChildJvm.start(ModuleJars.command("proxy", "--port", "0"), env)) {
                     String port = await().atMost(Duration.ofSeconds(60)).until(() -> proxy.stderr().stream()
                             .map(LISTENING::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null),
                             p -> p != null || !proxy.process().isAlive());
@@ -92,7 +99,7 @@ class ProxyKillLoopTest {
         }
         assertTrue(inFlightAtKills.get() > 0, "the kills landed while requests were in flight");
 
-        try (ChildJvm projector = ChildJvm.start(java(dev.ccp.projector.Main.class, "--once", "--metrics-port", "0"), Map.of(
+        try (ChildJvm projector = ChildJvm.start(ModuleJars.command("projector", "--once", "--metrics-port", "0"), Map.of(
                 "CCP_LOG_DIR", dir.resolve("logs").toString(),
                 "CCP_DB_PATH", dir.resolve("logs/ccp.sqlite3").toString(),
                 "CCP_RESULTS_DIR", dir.resolve("results").toString()))) {
@@ -155,16 +162,5 @@ class ProxyKillLoopTest {
                 inFlight.decrementAndGet();
             }
         }
-    }
-
-    private static List<String> java(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ChildJvm.jvmFlags());
-        command.addAll(List.of("-Xmx256m", "-Djava.util.logging.config.file="
-                + ChildJvm.projectRoot().resolve("configs/logging.properties"),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        return command;
     }
 }

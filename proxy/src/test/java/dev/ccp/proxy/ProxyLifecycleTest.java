@@ -1,7 +1,7 @@
 package dev.ccp.proxy;
 
-import dev.ccp.proxy.testing.FakeProvider;
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.FakeProvider;
+import dev.ccp.testkit.TwoLaneCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
