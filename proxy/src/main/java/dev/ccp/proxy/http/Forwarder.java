@@ -50,6 +50,13 @@ import java.util.Locale;
  * <p>Each kind of answer is written in one place: the proxy's own errors by {@link Exchange#answer},
  * a small upstream body by {@link Exchange#relayWhole}, any other upstream body by
  * {@link Exchange#relayStream}.
+ *
+ * <p>Longer than most classes on purpose: it is the one file a reader follows a request through, top
+ * to bottom, and every step reads and sets the same request's state ({@link Exchange}); split into
+ * classes, the steps would pass that state around instead. The parts that are not the path itself
+ * live elsewhere: the relay copy ({@code streaming.Relay}), the upstream exchange
+ * ({@code upstream.UpstreamClients}), the body ({@link RequestBody}), path and query rules
+ * ({@link RawPaths}, {@link QueryCredentials}).
  */
 final class Forwarder {
     /** Which service the request came through: decides body parsing, routing by model and the recorded op. */
