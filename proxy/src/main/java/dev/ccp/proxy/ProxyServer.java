@@ -8,6 +8,8 @@ import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
+import dev.ccp.proxy.mitm.Interception;
+import dev.ccp.proxy.mitm.MitmSettings;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.events.Durations;
@@ -102,6 +104,9 @@ public final class ProxyServer implements AutoCloseable {
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();
+        Interception interception = Interception.create(MitmSettings.from(config.paths(), env, config.timeouts().dial()),
+                clock, metrics.registry(), () -> control.catalog().catalog().providers().values().stream()
+                        .map(p -> p.baseUrl().toString()).toList());
 
         EventLog log = EventLog.open(config.paths().queueDir());
         AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
@@ -135,9 +140,16 @@ public final class ProxyServer implements AutoCloseable {
                     // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
                     .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
+                    .addConnectionSelector(interception.connectSelector())
                     .routing(r -> routing(r, serving))
+                    // Interception mode: the decrypted side of CONNECT tunnels, same routing.
+                    .putSocket(Interception.SOCKET, s -> s.name(Interception.SOCKET).host("127.0.0.1").port(0).maxPayloadSize(-1)
+                            .connectionOptions(so -> so.tcpNoDelay(true))
+                            .tls(interception.tls())
+                            .routing(r -> interception.routing(r, rr -> routing(rr, serving))))
                     .build()
                     .start();
+            interception.listening(server.port(Interception.SOCKET));
         } catch (RuntimeException e) {
             control.close();
             quotas.close();
