@@ -92,6 +92,8 @@ public final class ProxyServer implements AutoCloseable {
      * @throws dev.ccp.proxy.routing.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
+        // Interception settings first: a wrong value stops the start before anything runs.
+        MitmSettings mitm = MitmSettings.from(config.paths(), config.env(), config.timeouts().dial());
         ControlPlane control = ControlPlane.load(config.catalogFiles(), config.env(), config.paths(), config.paused(), clock);
         checkPortFree(config.host(), config.port());
         String instance = Ids.instanceId();
@@ -104,8 +106,7 @@ public final class ProxyServer implements AutoCloseable {
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();
-        Interception interception = Interception.create(MitmSettings.from(config.paths(), env, config.timeouts().dial()),
-                clock, metrics.registry(), () -> control.catalog().catalog().providers().values().stream()
+        Interception interception = Interception.create(mitm, clock, metrics.registry(), () -> control.catalog().catalog().providers().values().stream()
                         .map(p -> p.baseUrl().toString()).toList());
 
         EventLog log = EventLog.open(config.paths().queueDir());

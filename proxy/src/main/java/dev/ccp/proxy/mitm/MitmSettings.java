@@ -15,8 +15,9 @@ import java.util.Map;
 public record MitmSettings(Path caDir, boolean tunnel, Duration dial, Map<String, String> env) {
     public static final String TUNNEL_VARIABLE = "CCP_MITM_TUNNEL";
 
-    /** @throws IllegalArgumentException naming the variable when CCP_MITM_TUNNEL is not an on/off value */
+    /** @throws IllegalArgumentException naming the variable when CCP_MITM_TUNNEL or CCP_MITM_HOSTS is wrong */
     public static MitmSettings from(CcpPaths paths, Map<String, String> env, Duration dial) {
+        dev.ccp.policy.ca.InterceptedHosts.of(env, java.util.List.of());
         return new MitmSettings(caDir(paths), onOff(env, TUNNEL_VARIABLE, true), dial, Map.copyOf(env));
     }
 
