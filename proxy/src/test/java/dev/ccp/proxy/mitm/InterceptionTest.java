@@ -71,6 +71,7 @@ class InterceptionTest {
     static LocalCa ca;
     static SSLContext trusting;
     static X509TrustManager trustManager;
+    static String firstKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -85,6 +86,7 @@ class InterceptionTest {
         // What `cc ca` does before a client is pointed at the proxy: the CA exists, the client trusts it.
         ca = LocalCa.loadOrCreate(Path.of(env.get("XDG_CONFIG_HOME")).resolve("ccp").resolve("ca"),
                 InterceptedHosts.of(env, List.of()), InstantSource.system()).ca();
+        firstKey = java.nio.file.Files.readString(ca.keyFile());
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ccp", ca.certificate());
@@ -177,6 +179,33 @@ class InterceptionTest {
                 return e.toString();
             }
         }).orElse("").replace("CN=", ""));
+    }
+
+    @Test
+    void aRotatedCaSignsTheNextConnectionsOfTheRunningProxy() throws Exception {
+        Path caDir = ca.certificateFile().getParent();
+        LocalCa rotated = LocalCa.create(caDir, ca.permittedHosts(), InstantSource.system());
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("rotated", rotated.certificate());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext trustingRotated = SSLContext.getInstance("TLS");
+            trustingRotated.init(null, tmf.getTrustManagers(), null);
+            HttpResponse<String> res = viaProxy(trustingRotated).send(HttpRequest.newBuilder(
+                    URI.create("https://api.z.ai/v1/models")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode());
+        } finally {
+            // The other tests trust the first CA: put it back as it was.
+            java.nio.file.Files.writeString(caDir.resolve("ca.pem"), pem(ca.certificate()));
+            java.nio.file.Files.writeString(caDir.resolve("ca.key"), firstKey);
+        }
+    }
+
+    static String pem(java.security.cert.X509Certificate c) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(c.getEncoded()) + "\n-----END CERTIFICATE-----\n";
     }
 
     @Test
