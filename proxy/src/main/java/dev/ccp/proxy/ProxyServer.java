@@ -1,9 +1,13 @@
 package dev.ccp.proxy;
 
 import dev.ccp.events.Clocks;
+import dev.ccp.events.Durations;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.proxy.admin.AdminService;
+import dev.ccp.proxy.control.ControlPlane;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
@@ -12,9 +16,6 @@ import dev.ccp.proxy.mitm.Interception;
 import dev.ccp.proxy.mitm.MitmSettings;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
-import dev.ccp.events.Durations;
-import dev.ccp.proxy.admin.AdminService;
-import dev.ccp.proxy.control.ControlPlane;
 import dev.ccp.proxy.quota.QuotaCheck;
 import dev.ccp.proxy.quota.QuotaFeature;
 import dev.ccp.proxy.quota.QuotaService;
@@ -23,7 +24,6 @@ import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
-import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
@@ -89,7 +89,7 @@ public final class ProxyServer implements AutoCloseable {
      *
      * @param customize adds features to the context before the server starts (routing checks, an
      *                  attempt policy, extra services)
-     * @throws dev.ccp.proxy.routing.CatalogException for a catalog that cannot be used (file:line: why)
+     * @throws dev.ccp.policy.catalog.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
         // Interception settings first: a wrong value stops the start before anything runs.
