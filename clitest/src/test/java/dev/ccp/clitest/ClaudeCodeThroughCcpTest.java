@@ -119,7 +119,6 @@ class ClaudeCodeThroughCcpTest {
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.out().contains("Hello"), () -> "the streamed answer reached the terminal: " + r);
         }
-        assertTrue(proxy.stderr().stream().noneMatch(l -> l.contains("does not trust the ccp CA")), () -> String.join("\n", proxy.stderr()));
 
         // Credentials: haiku work reaches Z.AI with the Z.AI key only; the rest reaches Anthropic with the client's key.
         assertFalse(zai.seen().isEmpty());
