@@ -53,6 +53,7 @@ import picocli.CommandLine.Command;
                 OnCommand.class,
                 OffCommand.class,
                 RepoMapCommand.class,
+                dev.ccp.cli.ca.CaCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {

@@ -43,11 +43,31 @@ public sealed interface Event {
     /** The proxy instance (or the tool, for example {@code cli-import}) that wrote the event. */
     String instance();
 
-    /** A request arrived. {@code model} and {@code stream} are null when the body did not say. */
+    /**
+     * A request arrived. {@code model} and {@code stream} are null when the body did not say.
+     * {@code mode} is how the client reached the proxy: {@code base_url} ({@code ANTHROPIC_BASE_URL})
+     * or {@code https_proxy} (decrypted from a CONNECT tunnel); null in logs written before it was
+     * recorded, which were all base-URL mode (see {@link #servedMode()}).
+     */
     record RequestReceived(String id, String reqId, long tsUs, String instance,
                            String method, String path, String query,
                            String model, Boolean stream, long bodyBytes,
-                           String clientAuth, String userAgent, String sessionId) implements Event {
+                           String clientAuth, String userAgent, String sessionId, String mode) implements Event {
+        public static final String MODE_BASE_URL = "base_url";
+        public static final String MODE_HTTPS_PROXY = "https_proxy";
+
+        /** Without a mode, as events were before it was recorded. */
+        public RequestReceived(String id, String reqId, long tsUs, String instance, String method, String path,
+                               String query, String model, Boolean stream, long bodyBytes, String clientAuth,
+                               String userAgent, String sessionId) {
+            this(id, reqId, tsUs, instance, method, path, query, model, stream, bodyBytes, clientAuth, userAgent,
+                    sessionId, null);
+        }
+
+        /** The mode, with the default of logs that did not record it. */
+        public String servedMode() {
+            return mode == null ? MODE_BASE_URL : mode;
+        }
     }
 
     /**

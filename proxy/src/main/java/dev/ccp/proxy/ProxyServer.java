@@ -13,6 +13,8 @@ import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
 import dev.ccp.proxy.http.ClientConnectionFilter;
+import dev.ccp.proxy.mitm.Interception;
+import dev.ccp.proxy.mitm.MitmSettings;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.proxy.quota.QuotaCheck;
@@ -96,10 +98,12 @@ public final class ProxyServer implements AutoCloseable {
      * @throws dev.ccp.policy.catalog.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
+        // Interception settings first: a wrong value stops the start before anything runs.
+        MitmSettings mitm = MitmSettings.from(config.paths(), config.env(), config.timeouts().dial());
         // Everything opened so far, closed in reverse order when a later step fails: the start's one clean-up.
         Closer opened = new Closer();
         try {
-            return start(config, clock, customize, opened);
+            return start(config, clock, customize, mitm, opened);
         } catch (RuntimeException | Error e) {
             opened.close();
             throw e;
@@ -107,7 +111,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize,
-                                     Closer opened) {
+                                     MitmSettings mitm, Closer opened) {
         ControlPlane control = opened.add(ControlPlane.load(config.catalogFiles(), config.env(), config.paths(),
                 config.paused(), clock));
         checkPortFree(config.host(), config.port());
@@ -123,6 +127,8 @@ public final class ProxyServer implements AutoCloseable {
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();
+        Interception interception = Interception.create(mitm, clock, metrics.registry(), () -> control.catalog().catalog().providers().values().stream()
+                        .map(p -> p.baseUrl().toString()).toList());
 
         // Before serving: a lock left by a killed writer is released now, not on the first request's append.
         EventLog log = opened.add(EventLog.openForWriting(config.paths().queueDir()));
@@ -160,9 +166,16 @@ public final class ProxyServer implements AutoCloseable {
                     // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
                     .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
+                    .addConnectionSelector(interception.connectSelector())
                     .routing(r -> routing(r, serving))
+                    // Interception mode: the decrypted side of CONNECT tunnels, same routing.
+                    .putSocket(Interception.SOCKET, s -> s.name(Interception.SOCKET).host("127.0.0.1").port(0).maxPayloadSize(-1)
+                            .connectionOptions(so -> so.tcpNoDelay(true))
+                            .tls(interception.tls())
+                            .routing(r -> interception.routing(r, rr -> routing(rr, serving))))
                     .build()
                     .start();
+            interception.listening(server.port(Interception.SOCKET));
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + rootMessage(e) + ")", e);

@@ -26,9 +26,26 @@ public final class ClientEnvironment {
     private ClientEnvironment() {
     }
 
+    /**
+     * Removed in interception mode: the base URL (the client must keep https://api.anthropic.com so
+     * that CONNECT carries it through ccp), the lower-case and plain-HTTP proxy variables (some clients
+     * prefer them to HTTPS_PROXY) and ANTHROPIC_AUTH_TOKEN (as above).
+     */
+    static final List<String> UNSET_MITM = List.of("ANTHROPIC_BASE_URL", "https_proxy", "HTTP_PROXY", "http_proxy",
+            "ANTHROPIC_AUTH_TOKEN");
+
     static Map<String, String> exports(int port) {
         Map<String, String> vars = new LinkedHashMap<>();
         vars.put("ANTHROPIC_BASE_URL", "http://127.0.0.1:" + port);
+        vars.put("CLAUDE_CODE_SUBAGENT_MODEL", "haiku");
+        return vars;
+    }
+
+    /** Interception mode: the proxy as HTTPS proxy, and the CA Node must trust for the hosts it intercepts. */
+    static Map<String, String> mitmExports(int port, java.nio.file.Path caCertificate) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("HTTPS_PROXY", "http://127.0.0.1:" + port);
+        vars.put("NODE_EXTRA_CA_CERTS", caCertificate.toString());
         vars.put("CLAUDE_CODE_SUBAGENT_MODEL", "haiku");
         return vars;
     }

@@ -14,11 +14,17 @@ import java.util.Map;
 /** {@code cc env [PORT]}: the shell lines that point Claude Code at the proxy, for {@code eval "$(bin/cc env)"}. */
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = {"Print the exports that point Claude Code at the proxy, and the unsets that would bypass it.",
-                "Use: eval \"$(bin/cc env)\"  (same as: source scripts/sub-env.sh PORT)"})
+                "Use: eval \"$(bin/cc env)\"  (same as: source scripts/sub-env.sh PORT). Base-URL mode",
+                "(ANTHROPIC_BASE_URL) is the default; --mitm gives interception mode instead: HTTPS_PROXY and",
+                "NODE_EXTRA_CA_CERTS (the CA, made on first use; see cc ca), ANTHROPIC_BASE_URL unset."})
 public final class EnvCommand extends CcSubcommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "PORT",
             description = "Proxy port (default: CCP_PORT, else MITM_PORT, else 8082).")
     Integer port;
+
+    @picocli.CommandLine.Option(names = "--mitm",
+            description = "Interception mode: HTTPS_PROXY plus the CA to trust, instead of ANTHROPIC_BASE_URL.")
+    boolean mitm;
 
     @Mixin
     JsonOption json;
@@ -30,17 +36,28 @@ public final class EnvCommand extends CcSubcommand {
     @Override
     protected int run() {
         int p = ClientEnvironment.port(port, ctx);
-        Map<String, String> exports = ClientEnvironment.exports(p);
+        Map<String, String> exports = mitm
+                ? ClientEnvironment.mitmExports(p, dev.ccp.cli.ca.CaCommand.ensure(ctx).ca().certificateFile())
+                : ClientEnvironment.exports(p);
+        java.util.List<String> unset = mitm ? ClientEnvironment.UNSET_MITM : ClientEnvironment.UNSET;
         if (json.on()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("port", p);
+            if (mitm) {
+                doc.put("mode", "https_proxy");
+            }
             doc.put("export", exports);
-            doc.put("unset", ClientEnvironment.UNSET);
+            doc.put("unset", unset);
             Json.print(out(), doc);
             return 0;
         }
-        exports.forEach((name, value) -> out().println("export " + name + "=" + value));
-        out().println("unset " + String.join(" ", ClientEnvironment.UNSET));
+        exports.forEach((name, value) -> out().println("export " + name + "=" + shellQuoted(value)));
+        out().println("unset " + String.join(" ", unset));
         return 0;
+    }
+
+    /** A path with a space or quote must survive eval. */
+    private static String shellQuoted(String value) {
+        return value.matches("[A-Za-z0-9_./:@%+=,-]*") ? value : "'" + value.replace("'", "'\\''") + "'";
     }
 }

@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnvCommandTest {
     @TempDir
@@ -61,5 +62,20 @@ class EnvCommandTest {
         assertEquals("{\"port\":9999,\"export\":{\"ANTHROPIC_BASE_URL\":\"http://127.0.0.1:9999\","
                 + "\"CLAUDE_CODE_SUBAGENT_MODEL\":\"haiku\"},\"unset\":[\"HTTPS_PROXY\",\"https_proxy\",\"HTTP_PROXY\","
                 + "\"http_proxy\",\"NODE_EXTRA_CA_CERTS\",\"ANTHROPIC_AUTH_TOKEN\"]}\n", r.out());
+    }
+
+    @Test
+    void mitmPrintsTheHttpsProxyAndTheCaAndUnsetsTheBaseUrl() throws Exception {
+        CcRunner.Result r = cc().run("env", "9999", "--mitm");
+
+        assertEquals(0, r.exit(), r.toString());
+        Path ca = root.resolve("user-config/ca/ca.pem");
+        assertEquals("""
+                export HTTPS_PROXY=http://127.0.0.1:9999
+                export NODE_EXTRA_CA_CERTS=%s
+                export CLAUDE_CODE_SUBAGENT_MODEL=haiku
+                unset ANTHROPIC_BASE_URL https_proxy HTTP_PROXY http_proxy ANTHROPIC_AUTH_TOKEN
+                """.formatted(ca), r.out());
+        assertTrue(java.nio.file.Files.readString(ca).startsWith("-----BEGIN CERTIFICATE-----"), "the CA exists for Node to read");
     }
 }

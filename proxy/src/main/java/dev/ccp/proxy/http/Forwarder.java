@@ -556,7 +556,8 @@ final class Forwarder {
                     query == null || query.isEmpty() ? null : QueryCredentials.redact(query), model, stream, size,
                     OutboundHeaders.clientAuthMode(headers),
                     headers.first(HeaderNames.USER_AGENT).orElse(null),
-                    headers.first(HeaderNames.create("x-claude-code-session-id")).orElse(null)));
+                    headers.first(HeaderNames.create("x-claude-code-session-id")).orElse(null),
+                    dev.ccp.proxy.mitm.Interception.modeOf(req)));
         }
 
         private void decided(RouteDecision d, String model) {
