@@ -7,6 +7,7 @@ import dev.ccp.events.HeaderModes;
 import dev.ccp.events.Ids;
 import dev.ccp.events.Outcomes;
 import dev.ccp.proxy.ProxyContext;
+import dev.ccp.proxy.ratelimit.AttemptRateLimits;
 import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRefusal;
@@ -40,6 +41,8 @@ import java.util.Locale;
  */
 final class Forwarder {
     static final HeaderName REQUEST_ID = HeaderNames.create("x-ccp-request-id");
+    /** The project a request belongs to, sent by Claude Code through ANTHROPIC_CUSTOM_HEADERS ({@code cc env}). */
+    static final HeaderName PROJECT = HeaderNames.create("x-ccp-project");
     private static final int ERROR_PEEK = 1024 * 1024;
     private static final byte[] NONE = new byte[0];
     private static final int SMALL_BODY = 256 * 1024;
@@ -198,7 +201,7 @@ final class Forwarder {
                 AttemptPolicy.Next next = attempt >= policy.maxAttempts() ? AttemptPolicy.Next.DELIVER : policy.afterAttempt(done);
                 String attemptErrorType = failure != null ? failure.outcome() : null;
                 if (next instanceof AttemptPolicy.Next.Retry retry) {
-                    attemptEvent(attempt, upstreamRequest, upstreamStatus, durationUs, retry.outcome(), attemptErrorType);
+                    attemptEvent(attempt, upstreamRequest, upstreamStatus, durationUs, retry.outcome(), attemptErrorType, response);
                     if (response != null) {
                         response.close();
                     }
@@ -217,7 +220,7 @@ final class Forwarder {
                     continue;
                 }
                 attemptEvent(attempt, upstreamRequest, upstreamStatus, durationUs,
-                        failure == null ? "response" : failure.outcome(), attemptErrorType);
+                        failure == null ? "response" : failure.outcome(), attemptErrorType, response);
                 break;
             }
             if (failure != null || response == null) {
@@ -423,7 +426,8 @@ final class Forwarder {
                     query == null || query.isEmpty() ? null : query, model, stream, size,
                     OutboundHeaders.clientAuthMode(headers),
                     headers.first(HeaderNames.USER_AGENT).orElse(null),
-                    headers.first(HeaderNames.create("x-claude-code-session-id")).orElse(null)));
+                    headers.first(HeaderNames.create("x-claude-code-session-id")).orElse(null),
+                    headers.first(PROJECT).map(String::strip).filter(p -> !p.isEmpty()).orElse(null)));
         }
 
         private void decided(RouteDecision d, String model) {
@@ -442,9 +446,14 @@ final class Forwarder {
         }
 
         private void attemptEvent(int attempt, UpstreamRequest r, int upstreamStatus, long durationUs, String attemptOutcome,
-                                  String attemptError) {
+                                  String attemptError, UpstreamResponse answer) {
+            AttemptRateLimits limits = AttemptRateLimits.of(r.headers(), answer == null ? null : answer.headers());
+            if (limits != null && limits.limits().malformed() > 0) {
+                ctx.metrics().rateLimitHeadersMalformed(r.provider().name(), limits.limits().malformed());
+            }
             ctx.events().offer(new Event.UpstreamAttempt(eventId(), reqId, micros(), ctx.instance(), attempt,
-                    r.provider().name(), r.url(), http, upstreamStatus, durationUs, attemptOutcome, attemptError));
+                    r.provider().name(), r.url(), http, upstreamStatus, durationUs, attemptOutcome, attemptError,
+                    limits == null ? null : limits.credential(), limits == null ? null : limits.limits()));
         }
 
         void finish() {
