@@ -21,8 +21,16 @@ fi
 
 export ANTHROPIC_BASE_URL="http://127.0.0.1:$__ccp_port"
 export CLAUDE_CODE_SUBAGENT_MODEL=haiku
+# Requests from this shell count under the folder's name as project (cc usage --cost --by project);
+# the header line replaces an older x-ccp-project line and keeps the others. Same rule as cc env.
+__ccp_project="$(printf '%s' "${PWD##*/}" | LC_ALL=C tr -c 'A-Za-z0-9._-' '-' | cut -c1-64)"
+if [ -n "$__ccp_project" ]; then
+  __ccp_other="$(printf '%s\n' "${ANTHROPIC_CUSTOM_HEADERS:-}" | grep -iv '^[[:space:]]*x-ccp-project[[:space:]]*:' | grep -v '^[[:space:]]*$')"
+  export ANTHROPIC_CUSTOM_HEADERS="${__ccp_other:+$__ccp_other
+}x-ccp-project: $__ccp_project"
+fi
 # The old MITM's proxy and CA would bypass ccp; ANTHROPIC_AUTH_TOKEN may hold a Z.AI key, which must
 # never reach Anthropic. ANTHROPIC_API_KEY stays: it is your own Anthropic credential, passed through.
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NODE_EXTRA_CA_CERTS ANTHROPIC_AUTH_TOKEN
 case $- in *i*) echo "[ccp] Claude Code in this shell now goes through http://127.0.0.1:$__ccp_port" >&2 ;; esac
-unset __ccp_port __ccp_bad
+unset __ccp_port __ccp_bad __ccp_project __ccp_other

@@ -14,11 +14,17 @@ import java.util.Map;
 /** {@code cc env [PORT]}: the shell lines that point Claude Code at the proxy, for {@code eval "$(bin/cc env)"}. */
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = {"Print the exports that point Claude Code at the proxy, and the unsets that would bypass it.",
+                "Requests from this shell count under the current folder's name as project (--project NAME to choose).",
                 "Use: eval \"$(bin/cc env)\"  (same as: source scripts/sub-env.sh PORT)"})
 public final class EnvCommand extends CcSubcommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "PORT",
             description = "Proxy port (default: CCP_PORT, else MITM_PORT, else 8082).")
     Integer port;
+
+    @picocli.CommandLine.Option(names = "--project", paramLabel = "NAME",
+            description = "Project the requests of this shell count under (header x-ccp-project, sent through"
+                    + " ANTHROPIC_CUSTOM_HEADERS; default: the current folder's name).")
+    String project;
 
     @Mixin
     JsonOption json;
@@ -31,6 +37,12 @@ public final class EnvCommand extends CcSubcommand {
     protected int run() {
         int p = ClientEnvironment.port(port, ctx);
         Map<String, String> exports = ClientEnvironment.exports(p);
+        String name = project != null ? ClientEnvironment.checkedProject(project)
+                : ClientEnvironment.projectOf(ctx.var("PWD") != null ? ctx.var("PWD") : System.getProperty("user.dir"));
+        if (name != null) {
+            exports.put(ClientEnvironment.CUSTOM_HEADERS,
+                    ClientEnvironment.customHeaders(ctx.var(ClientEnvironment.CUSTOM_HEADERS), name));
+        }
         if (json.on()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("port", p);
@@ -39,7 +51,7 @@ public final class EnvCommand extends CcSubcommand {
             Json.print(out(), doc);
             return 0;
         }
-        exports.forEach((name, value) -> out().println("export " + name + "=" + value));
+        exports.forEach((var, value) -> out().println("export " + var + "=" + ClientEnvironment.quoted(value)));
         out().println("unset " + String.join(" ", ClientEnvironment.UNSET));
         return 0;
     }
