@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.testing.CostLog;
+import dev.ccp.projector.sqlite.Database;
+import dev.ccp.readmodel.CostTable;
+import dev.ccp.readmodel.ProviderWindowsTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +52,40 @@ class CostProjectionTest {
                 List.of("req_cost_2", "0.9585", "0.9585"),
                 List.of("req_cost_3", "0.082", "0.15"),
                 List.of("req_cost_4", "null", "null")), costs(paths).stream().map(List::of).toList());
+    }
+
+    @Test
+    void the_read_model_sums_cost_list_cost_and_savings_per_session_exactly_and_counts_the_unpriced() throws Exception {
+        CcpPaths paths = CcpPaths.under(dir);
+        CostLog.writePrices(dir, CostLog.PRICES_AS_LISTED);
+        CostLog.write(paths.queueDir());
+        Projector.catchUp(paths, Set.of("sqlite"));
+
+        try (Connection db = Database.openReadOnly(paths.dbPath())) {
+            CostTable.Report bySession = CostTable.report(db, CostTable.By.SESSION, 0);
+            assertEquals(List.of("s1 2 0 1.044 1.044 0", "s2 2 1 0.082 0.15 0.068"),
+                    bySession.rows().stream().map(CostProjectionTest::line).toList());
+            assertEquals("total 4 1 1.126 1.194 0.068", line(bySession.total()));
+            CostTable.Report byProject = CostTable.report(db, CostTable.By.PROJECT, 0);
+            assertEquals(List.of("alpha", "beta"), byProject.rows().stream().map(CostTable.Row::key).toList());
+            assertEquals(List.of(), CostTable.report(db, CostTable.By.LANE, CostLog.T0_US / 1_000_000 + 3600).rows(),
+                    "nothing in the hours after the fixture");
+
+            List<ProviderWindowsTable.Standing> windows = ProviderWindowsTable.all(db);
+            assertEquals(1, windows.size());
+            ProviderWindowsTable.Standing s = windows.getFirst();
+            assertEquals("anthropic", s.provider());
+            assertEquals(CostLog.CREDENTIAL, s.credential());
+            assertEquals(0.93, s.fiveHour().utilization(), "the latest answer's 5-hour utilisation");
+            assertEquals("allowed_warning", s.fiveHour().status());
+            assertEquals(0.25, s.sevenDay().utilization());
+        }
+    }
+
+    private static String line(CostTable.Row r) {
+        return String.join(" ", r.key(), Long.toString(r.requests()), Long.toString(r.unpriced()),
+                CostTable.usd(r.cost()).toPlainString(), CostTable.usd(r.listCost()).toPlainString(),
+                CostTable.usd(r.saved()).toPlainString());
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class SqliteProjection implements Projection {
     private final java.util.ArrayList<FinishedRequest> samples = new java.util.ArrayList<>();
     private final Map<QuotaKey, long[]> quota = new TreeMap<>();
     private final QuotaTables quotaTables = new QuotaTables();
+    private final CostTables costTables = new CostTables();
     /** Samples written since the last publication, kept while that is all the table holds unfolded. */
     private final java.util.ArrayList<FinishedRequest> unfolded = new java.util.ArrayList<>();
     private boolean unfoldedInMemory;
@@ -54,6 +55,7 @@ public final class SqliteProjection implements Projection {
         samples.clear();
         quota.clear();
         quotaTables.clear();
+        costTables.clear();
         rolledUpTo = CheckpointStore.load(db, ROLLUPS).map(Checkpoint::index).orElse(-1L);
         unfolded.clear();
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
@@ -66,6 +68,7 @@ public final class SqliteProjection implements Projection {
     @Override
     public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
         quotaTables.apply(index, event, finished, join);
+        costTables.apply(event, finished);
         for (FinishedRequest r : finished) {
             samples.add(r);
             long[] q = quota(r.tsUs(), r.lane(), r.model());
@@ -149,7 +152,7 @@ public final class SqliteProjection implements Projection {
                 ps.executeBatch();
             }
         }
-        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db));
+        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db) + costTables.write(db));
         if (unfoldedInMemory) {
             unfolded.addAll(samples);
             if (unfolded.size() > 100_000) {
@@ -195,6 +198,7 @@ public final class SqliteProjection implements Projection {
             s.executeUpdate("DELETE FROM quota_usage");
         }
         QuotaTables.wipe(db);
+        CostTables.wipe(db);
         CheckpointStore.delete(db, ROLLUPS);
         rolledUpTo = -1;
         unfolded.clear();

@@ -67,7 +67,8 @@ public final class Database {
               req_id TEXT PRIMARY KEY,
               bytes  INTEGER NOT NULL
             )""",
-            CheckpointStore.DDL), dev.ccp.projector.projection.QuotaTables.DDL.stream()).toList();
+            CheckpointStore.DDL, dev.ccp.readmodel.CostTable.DDL, dev.ccp.readmodel.ProviderWindowsTable.DDL),
+            dev.ccp.projector.projection.QuotaTables.DDL.stream()).toList();
 
     private Database() {
     }
