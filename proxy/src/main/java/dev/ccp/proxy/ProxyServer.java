@@ -4,6 +4,8 @@ import dev.ccp.events.Clocks;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
+import dev.ccp.policy.price.LivePrices;
+import dev.ccp.policy.price.PriceFiles;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
@@ -19,6 +21,7 @@ import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
+import dev.ccp.proxy.readside.CostReadService;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
 import dev.ccp.proxy.routing.Provider;
@@ -118,7 +121,12 @@ public final class ProxyServer implements AutoCloseable {
                 quotas.check(), BodySampling.OFF)
                 .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
-                .withExtraService("/admin", new AdminService(control)));
+                .withExtraService("/admin", new AdminService(control))
+                .withExtraService(CostReadService.PATH, new CostReadService(config.paths().dbPath(),
+                        LivePrices.loadOrEmpty(PriceFiles.of(config.paths(), env, null),
+                                control.catalog().catalog().providers().keySet(), clock, reloadEvery,
+                                line -> System.getLogger(ProxyServer.class.getName()).log(System.Logger.Level.INFO, line)),
+                        clock)));
 
         // Set after the customizations, so no feature's context copy can drop it.
         ctx = ctx.withBodySampling(BodySampling.watching(config.teeFile(),

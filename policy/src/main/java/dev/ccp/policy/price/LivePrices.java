@@ -56,6 +56,22 @@ public final class LivePrices {
         return new LivePrices(files, providers, clock, every, log, PriceTables.load(files, providers));
     }
 
+    /**
+     * Like {@link #load}, but a table that cannot be used at start leaves an empty one in force (every
+     * request unpriced) with {@link #refusal()} saying why, for processes whose main job is not pricing.
+     */
+    public static LivePrices loadOrEmpty(PriceFiles files, Collection<String> providers, InstantSource clock,
+                                         Duration every, Consumer<String> log) {
+        try {
+            return load(files, providers, clock, every, log);
+        } catch (PriceException e) {
+            log.accept("[ccp] the price table cannot be used, costs are unpriced until it is fixed: " + e.getMessage());
+            LivePrices live = new LivePrices(files, providers, clock, every, log, PriceTable.empty());
+            live.refusal = e.getMessage();
+            return live;
+        }
+    }
+
     /** A fixed table that never reloads (tests, tools that price once). */
     public static LivePrices fixed(PriceTable table) {
         return new LivePrices(new PriceFiles(List.of(), null), null, InstantSource.fixed(Instant.EPOCH),
