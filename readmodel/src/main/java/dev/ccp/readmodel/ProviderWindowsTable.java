@@ -71,6 +71,55 @@ public final class ProviderWindowsTable {
     public record Standing(String provider, String credential, long tsUs, String status, Long resetS,
                            String representativeClaim, Window fiveHour, Window sevenDay,
                            Limit requests, Limit tokens, Limit inputTokens, Limit outputTokens, long malformed) {
+
+        /**
+         * The standing as a JSON-ready map (the shape of {@code cc status --json} and {@code /v1/quotas});
+         * a window whose reset time is not after {@code nowSecond} is marked {@code stale}: it has reset since.
+         */
+        public java.util.Map<String, Object> asMap(long nowSecond) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("provider", provider);
+            m.put("credential", credential);
+            m.put("as_of", java.time.Instant.ofEpochSecond(0, tsUs * 1000).toString());
+            m.put("status", status);
+            m.put("reset", time(resetS));
+            m.put("representative_claim", representativeClaim);
+            m.put("five_hour", window(fiveHour, nowSecond));
+            m.put("seven_day", window(sevenDay, nowSecond));
+            m.put("requests", limit(requests));
+            m.put("tokens", limit(tokens));
+            m.put("input_tokens", limit(inputTokens));
+            m.put("output_tokens", limit(outputTokens));
+            m.put("malformed_headers", malformed);
+            return m;
+        }
+
+        private static java.util.Map<String, Object> window(Window w, long nowSecond) {
+            if (w == null) {
+                return null;
+            }
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("status", w.status());
+            m.put("utilization", w.utilization());
+            m.put("reset", time(w.resetS()));
+            m.put("stale", w.resetS() != null && w.resetS() <= nowSecond);
+            return m;
+        }
+
+        private static java.util.Map<String, Object> limit(Limit l) {
+            if (l == null) {
+                return null;
+            }
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("limit", l.limit());
+            m.put("remaining", l.remaining());
+            m.put("reset", time(l.resetS()));
+            return m;
+        }
+
+        private static String time(Long epochSecond) {
+            return epochSecond == null ? null : java.time.Instant.ofEpochSecond(epochSecond).toString();
+        }
     }
 
     private ProviderWindowsTable() {
