@@ -21,6 +21,7 @@ import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
+import dev.ccp.proxy.ratelimit.WindowConditions;
 import dev.ccp.proxy.readside.CostReadService;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
@@ -102,6 +103,7 @@ public final class ProxyServer implements AutoCloseable {
         ProxyMetrics metrics = new ProxyMetrics();
         QuotaFeature quotas = QuotaFeature.create(config, clock, () -> control.catalog().catalog(), metrics, Sleeper.REAL);
         RoutingPolicy policy = control.routingPolicy()
+                .conditions(new WindowConditions(quotas.windows()))
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();

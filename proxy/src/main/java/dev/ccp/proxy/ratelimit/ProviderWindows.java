@@ -1,6 +1,5 @@
 package dev.ccp.proxy.ratelimit;
 
-import dev.ccp.readmodel.ProviderWindowsTable;
 import dev.ccp.readmodel.ProviderWindowsTable.Standing;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
@@ -60,16 +59,6 @@ public final class ProviderWindows {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * The provider's 5-hour utilisation now: the latest reported, unless that window has reset since
-     * (its reset time has passed), when it is unknown.
-     */
-    public Optional<Double> fiveHourUtilization(String provider) {
-        return latest(provider).map(Standing::fiveHour)
-                .filter(w -> w.utilization() != null && (w.resetS() == null || w.resetS() > clock.instant().getEpochSecond()))
-                .map(ProviderWindowsTable.Window::utilization);
     }
 
     public Instant now() {
