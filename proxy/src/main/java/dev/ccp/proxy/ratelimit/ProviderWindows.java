@@ -1,5 +1,6 @@
 package dev.ccp.proxy.ratelimit;
 
+import dev.ccp.readmodel.ProviderWindowsTable;
 import dev.ccp.readmodel.ProviderWindowsTable.Standing;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
