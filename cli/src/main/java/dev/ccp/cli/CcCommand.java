@@ -18,6 +18,7 @@ import dev.ccp.cli.repomap.RepoMapCommand;
 import dev.ccp.cli.report.ReplayCommand;
 import dev.ccp.cli.report.SummarizeCommand;
 import dev.ccp.cli.report.UsageCommand;
+import dev.ccp.cli.report.WhatIfCommand;
 import dev.ccp.cli.report.VerifyRoutingCommand;
 import dev.ccp.cli.support.GroupCommand;
 import picocli.CommandLine.Command;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Command;
                 SummarizeCommand.class,
                 VerifyRoutingCommand.class,
                 UsageCommand.class,
+                WhatIfCommand.class,
                 ReplayCommand.class,
                 AggCommand.class,
                 BundleCommand.class,
