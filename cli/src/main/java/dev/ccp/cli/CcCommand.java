@@ -48,13 +48,13 @@ import picocli.CommandLine.Command;
                 SummarizeCommand.class,
                 VerifyRoutingCommand.class,
                 UsageCommand.class,
-                WhatIfCommand.class,
                 ReplayCommand.class,
                 AggCommand.class,
                 BundleCommand.class,
                 OnCommand.class,
                 OffCommand.class,
                 RepoMapCommand.class,
+                WhatIfCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {
