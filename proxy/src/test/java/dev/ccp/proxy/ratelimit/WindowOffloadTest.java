@@ -98,7 +98,7 @@ class WindowOffloadTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> EventReader.forRequest(dir.resolve("logs").resolve("queue"), firstId)
                 .stream().anyMatch(e -> e instanceof Event.ResponseCompleted));
-        ProjectOnce.sqlite(proxy.context(), dir);
+        ProjectOnceForTests.sqlite(dir);
 
         Event.RouteDecided offloaded = await().atMost(Duration.ofSeconds(15)).until(() -> {
             HttpResponse<String> r = sonnet();
