@@ -1,10 +1,10 @@
 package dev.ccp.cli.report;
 
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.Route;
 import dev.ccp.policy.price.PriceTable;
 import dev.ccp.policy.price.Pricing;
 import dev.ccp.policy.price.TokenUsage;
-import dev.ccp.proxy.routing.Catalog;
-import dev.ccp.proxy.routing.Route;
 import dev.ccp.readmodel.CostTable;
 import dev.ccp.readmodel.SampleTokens;
 

@@ -26,7 +26,7 @@ class StatusWindowsTest {
     private CcRunner at(Instant now) {
         CcRunner cc = new CcRunner(root, InstantSource.fixed(now));
         CostLog.write(cc.paths().queueDir());
-        Projections.catchUp(cc.paths(), Set.of());
+        Projections.catchUp(cc.context(), Set.of());
         return cc;
     }
 

@@ -30,7 +30,7 @@ class UsageCostCommandTest {
         CcRunner cc = new CcRunner(root, InstantSource.fixed(NOW));
         CostLog.writePrices(root, prices);
         CostLog.write(cc.paths().queueDir());
-        Projections.catchUp(cc.paths(), Set.of());
+        Projections.catchUp(cc.context(), Set.of());
         return cc;
     }
 

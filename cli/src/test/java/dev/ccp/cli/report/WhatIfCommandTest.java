@@ -30,7 +30,7 @@ class WhatIfCommandTest {
         CcRunner cc = new CcRunner(root, InstantSource.fixed(Instant.ofEpochSecond(CostLog.T0_US / 1_000_000 + 3_600)));
         CostLog.writePrices(root, CostLog.PRICES_AS_LISTED);
         CostLog.write(cc.paths().queueDir());
-        Projections.catchUp(cc.paths(), Set.of());
+        Projections.catchUp(cc.context(), Set.of());
         Files.writeString(root.resolve("offload-sonnet.yaml"), """
                 providers:
                   anthropic: { base_url: https://api.anthropic.com, auth: passthrough }

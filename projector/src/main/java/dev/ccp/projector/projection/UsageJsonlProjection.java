@@ -2,7 +2,7 @@ package dev.ccp.projector.projection;
 
 import dev.ccp.events.Event;
 import dev.ccp.policy.price.Money;
-import dev.ccp.projector.checkpoint.Checkpoint;
+import dev.ccp.readmodel.Checkpoint;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.ccp.proxy.ratelimit;
 
-import dev.ccp.proxy.routing.RouteCondition;
+import dev.ccp.policy.catalog.RouteCondition;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.readmodel.ProviderWindowsTable;
 

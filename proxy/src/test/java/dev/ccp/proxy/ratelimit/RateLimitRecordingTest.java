@@ -4,7 +4,7 @@ import dev.ccp.events.Event;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
 import dev.ccp.proxy.testing.EventReader;
-import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.testkit.FakeProvider;
 import dev.ccp.proxy.testing.OneProviderCatalog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

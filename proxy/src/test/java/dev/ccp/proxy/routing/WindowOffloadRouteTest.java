@@ -1,6 +1,9 @@
 package dev.ccp.proxy.routing;
 
 import dev.ccp.events.Decisions;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.CatalogException;
+import dev.ccp.policy.catalog.CatalogLoader;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

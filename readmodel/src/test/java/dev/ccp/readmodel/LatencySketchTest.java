@@ -1,0 +1,63 @@
+package dev.ccp.readmodel;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LatencySketchTest {
+
+    @Test
+    void percentilesAreWithinTwoTenthsOfAPercentOfTheExactNearestRank() {
+        SplittableRandom random = new SplittableRandom(1);
+        long[] values = new long[10_001];
+        LatencySketch sketch = new LatencySketch();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1 + random.nextLong(120_000_000L);
+            sketch.add(values[i]);
+        }
+        Arrays.sort(values);
+        for (double q : new double[] {0.5, 0.95, 0.99}) {
+            long exact = values[(int) Math.ceil(q * values.length) - 1];
+            long approx = sketch.percentile(q);
+            assertTrue(Math.abs(approx - exact) <= exact * 0.002, q + ": " + approx + " vs " + exact);
+        }
+    }
+
+    @Test
+    void smallValuesAreExactAndAnEmptySketchHasNoPercentile() {
+        LatencySketch sketch = new LatencySketch();
+        assertEquals(-1, sketch.percentile(0.5));
+        for (long v = 1; v <= 100; v++) {
+            sketch.add(v);
+        }
+        assertEquals(50, sketch.percentile(0.5));
+        assertEquals(95, sketch.percentile(0.95));
+    }
+
+    @Test
+    void mergingInAnyOrderAndRoundTrippingGiveTheSameBytes() {
+        LatencySketch a = new LatencySketch();
+        LatencySketch b = new LatencySketch();
+        LatencySketch all = new LatencySketch();
+        for (long v = 0; v < 5_000; v++) {
+            long x = v * v * 37 % 9_999_991;
+            (v % 2 == 0 ? a : b).add(x);
+            all.add(x);
+        }
+        LatencySketch ab = new LatencySketch();
+        ab.merge(a);
+        ab.merge(b);
+        LatencySketch ba = new LatencySketch();
+        ba.merge(b);
+        ba.merge(a);
+        assertArrayEquals(all.toBytes(), ab.toBytes());
+        assertArrayEquals(all.toBytes(), ba.toBytes());
+        assertArrayEquals(all.toBytes(), LatencySketch.fromBytes(all.toBytes()).toBytes());
+        assertEquals(all.percentile(0.95), LatencySketch.fromBytes(all.toBytes()).percentile(0.95));
+    }
+}
