@@ -36,6 +36,14 @@ if [ "$__ccp_bad" = 1 ]; then
   return 2
 fi
 
+# Requests from this shell count under the folder's name as project (cc usage --cost --by project);
+# the header line replaces an older x-ccp-project line and keeps the others. Same rule as cc env.
+__ccp_project="$(printf '%s' "${PWD##*/}" | LC_ALL=C tr -c 'A-Za-z0-9._-' '-' | cut -c1-64)"
+if [ -n "$__ccp_project" ]; then
+  __ccp_other="$(printf '%s\n' "${ANTHROPIC_CUSTOM_HEADERS:-}" | grep -iv '^[[:space:]]*x-ccp-project[[:space:]]*:' | grep -v '^[[:space:]]*$')"
+  export ANTHROPIC_CUSTOM_HEADERS="${__ccp_other:+$__ccp_other
+}x-ccp-project: $__ccp_project"
+fi
 if [ "$__ccp_mitm" = 1 ]; then
   __ccp_ca="${XDG_CONFIG_HOME:-$HOME/.config}/ccp/ca/ca.pem"
   if [ ! -f "$__ccp_ca" ]; then
@@ -62,4 +70,4 @@ else
   unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy NODE_EXTRA_CA_CERTS ANTHROPIC_AUTH_TOKEN
   case $- in *i*) echo "[ccp] Claude Code in this shell now goes through http://127.0.0.1:$__ccp_port" >&2 ;; esac
 fi
-unset __ccp_port __ccp_bad __ccp_mitm __ccp_arg __ccp_ca __ccp_here
+unset __ccp_port __ccp_bad __ccp_mitm __ccp_arg __ccp_ca __ccp_here __ccp_project __ccp_other

@@ -18,6 +18,7 @@ import dev.ccp.cli.repomap.RepoMapCommand;
 import dev.ccp.cli.report.ReplayCommand;
 import dev.ccp.cli.report.SummarizeCommand;
 import dev.ccp.cli.report.UsageCommand;
+import dev.ccp.cli.report.WhatIfCommand;
 import dev.ccp.cli.report.VerifyRoutingCommand;
 import dev.ccp.cli.support.GroupCommand;
 import picocli.CommandLine.Command;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Command;
                 OffCommand.class,
                 RepoMapCommand.class,
                 dev.ccp.cli.ca.CaCommand.class,
+                WhatIfCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {

@@ -51,11 +51,14 @@ class ScriptsTest {
 
     @Test
     void subEnvLeavesTheSameEnvironmentAsEvalOfCcEnv() throws Exception {
-        CcRunner.Result cc = new CcRunner(tmp, InstantSource.system()).run("env", "8765");
+        CcRunner.Result cc = new CcRunner(tmp, InstantSource.system()).env("PWD", tmp.resolve("my app").toString())
+                .env("ANTHROPIC_CUSTOM_HEADERS", "x-other: 1\nx-ccp-project: old").run("env", "8765");
         Path ccEnv = tmp.resolve("cc-env.sh");
         Files.writeString(ccEnv, cc.out());
-        String before = "export HTTPS_PROXY=a https_proxy=b HTTP_PROXY=c http_proxy=d NODE_EXTRA_CA_CERTS=e"
-                + " ANTHROPIC_AUTH_TOKEN=f ANTHROPIC_API_KEY=g ANTHROPIC_BASE_URL=h CLAUDE_CODE_SUBAGENT_MODEL=i;";
+        Files.createDirectories(tmp.resolve("my app"));
+        String before = "cd '" + tmp.resolve("my app") + "'; export HTTPS_PROXY=a https_proxy=b HTTP_PROXY=c http_proxy=d NODE_EXTRA_CA_CERTS=e"
+                + " ANTHROPIC_AUTH_TOKEN=f ANTHROPIC_API_KEY=g ANTHROPIC_BASE_URL=h CLAUDE_CODE_SUBAGENT_MODEL=i"
+                + " ANTHROPIC_CUSTOM_HEADERS=$'x-other: 1\\nx-ccp-project: old';";
         String dump = " env | grep -v '^_=' | grep -v '^SHLVL=' | sort";
 
         Bash viaCc = bash(before + " eval \"$(cat " + ccEnv + ")\";" + dump, Map.of());
@@ -63,6 +66,10 @@ class ScriptsTest {
 
         assertEquals(viaCc.out(), viaScript.out());
         assertTrue(viaScript.out().contains("ANTHROPIC_API_KEY=g"), "the user's own Anthropic key stays");
+        // env's lines are sorted, so the header's second line stands on its own.
+        assertTrue(viaScript.out().contains("ANTHROPIC_CUSTOM_HEADERS=x-other: 1\n"), viaScript.out());
+        assertTrue(viaScript.out().contains("\nx-ccp-project: my-app\n"), viaScript.out());
+        assertTrue(!viaScript.out().contains("x-ccp-project: old"), viaScript.out());
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
 import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.price.LivePrices;
+import dev.ccp.policy.price.PriceFiles;
 import dev.ccp.proxy.admin.AdminService;
 import dev.ccp.proxy.control.ControlPlane;
 import dev.ccp.proxy.events.AsyncEventWriter;
@@ -23,6 +25,8 @@ import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
+import dev.ccp.proxy.ratelimit.WindowConditions;
+import dev.ccp.proxy.readside.CostReadService;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
 import dev.ccp.proxy.routing.RoutingPolicy;
@@ -124,6 +128,7 @@ public final class ProxyServer implements AutoCloseable {
         QuotaFeature quotas = opened.add(QuotaFeature.create(config, clock, () -> control.catalog().catalog(), metrics,
                 Sleeper.REAL));
         RoutingPolicy policy = control.routingPolicy()
+                .conditions(new WindowConditions(quotas.windows()))
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();
@@ -150,6 +155,11 @@ public final class ProxyServer implements AutoCloseable {
                 .extraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
                 .extraService("/admin", new AdminService(control))
+                .extraService(CostReadService.PATH, new CostReadService(config.paths().dbPath(),
+                        LivePrices.loadOrEmpty(PriceFiles.of(config.paths(), env, null),
+                                control.catalog().catalog().providers().keySet(), clock, reloadEvery,
+                                line -> LOG.log(System.Logger.Level.INFO, line)),
+                        clock))
                 .build());
 
         // Set after the customizations, so no feature's context copy can drop it.

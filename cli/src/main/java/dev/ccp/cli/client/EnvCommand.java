@@ -14,6 +14,7 @@ import java.util.Map;
 /** {@code cc env [PORT]}: the shell lines that point Claude Code at the proxy, for {@code eval "$(bin/cc env)"}. */
 @Command(name = "env", mixinStandardHelpOptions = true,
         description = {"Print the exports that point Claude Code at the proxy, and the unsets that would bypass it.",
+                "Requests from this shell count under the current folder's name as project (--project NAME to choose).",
                 "Use: eval \"$(bin/cc env)\"  (same as: source scripts/sub-env.sh PORT). Base-URL mode",
                 "(ANTHROPIC_BASE_URL) is the default; --mitm gives interception mode instead: HTTPS_PROXY and",
                 "NODE_EXTRA_CA_CERTS (the CA, made on first use; see cc ca), ANTHROPIC_BASE_URL unset."})
@@ -25,6 +26,11 @@ public final class EnvCommand extends CcSubcommand {
     @picocli.CommandLine.Option(names = "--mitm",
             description = "Interception mode: HTTPS_PROXY plus the CA to trust, instead of ANTHROPIC_BASE_URL.")
     boolean mitm;
+
+    @picocli.CommandLine.Option(names = "--project", paramLabel = "NAME",
+            description = "Project the requests of this shell count under (header x-ccp-project, sent through"
+                    + " ANTHROPIC_CUSTOM_HEADERS; default: the current folder's name).")
+    String project;
 
     @Mixin
     JsonOption json;
@@ -40,6 +46,12 @@ public final class EnvCommand extends CcSubcommand {
                 ? ClientEnvironment.mitmExports(p, dev.ccp.cli.ca.CaCommand.ensure(ctx).ca().certificateFile())
                 : ClientEnvironment.exports(p);
         java.util.List<String> unset = mitm ? ClientEnvironment.UNSET_MITM : ClientEnvironment.UNSET;
+        String name = project != null ? ClientEnvironment.checkedProject(project)
+                : ClientEnvironment.projectOf(ctx.var("PWD") != null ? ctx.var("PWD") : System.getProperty("user.dir"));
+        if (name != null) {
+            exports.put(ClientEnvironment.CUSTOM_HEADERS,
+                    ClientEnvironment.customHeaders(ctx.var(ClientEnvironment.CUSTOM_HEADERS), name));
+        }
         if (json.on()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("port", p);
@@ -51,7 +63,7 @@ public final class EnvCommand extends CcSubcommand {
             Json.print(out(), doc);
             return 0;
         }
-        exports.forEach((name, value) -> out().println("export " + name + "=" + shellQuoted(value)));
+        exports.forEach((var, value) -> out().println("export " + var + "=" + ClientEnvironment.quoted(value)));
         out().println("unset " + String.join(" ", unset));
         return 0;
     }
