@@ -7,7 +7,7 @@ import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
-import dev.ccp.projector.projection.LatencySketch;
+import dev.ccp.readmodel.LatencySketch;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 import picocli.CommandLine.Command;

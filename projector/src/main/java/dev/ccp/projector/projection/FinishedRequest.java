@@ -5,6 +5,8 @@ package dev.ccp.projector.projection;
  * or carried whole by an {@code ImportedSample}. {@code index} is the queue index of the event that
  * finished it (its position in every projection); times are event times in microseconds.
  * {@code ttfbUs} is -1 when no byte reached the client; nullable strings are null when the log never said.
+ * {@code sessionId} is Claude Code's session id from {@code RequestReceived}; {@code firstIndex} is the
+ * queue index of the request's first event, where a reader of its event trail starts.
  */
 public record FinishedRequest(long index, int seq, long tsUs, String reqId, String instance,
                               String model, String upstreamModel, String lane, String provider,
@@ -12,12 +14,13 @@ public record FinishedRequest(long index, int seq, long tsUs, String reqId, Stri
                               long latencyUs, long ttfbUs,
                               long inputTokens, long outputTokens,
                               long cacheCreationInputTokens, long cacheReadInputTokens,
-                              String stopReason, String outcome, int attempts) {
+                              String stopReason, String outcome, int attempts,
+                              String sessionId, long firstIndex) {
 
     public FinishedRequest withSeq(int n) {
         return new FinishedRequest(index, n, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
                 headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
-                cacheReadInputTokens, stopReason, outcome, attempts);
+                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, firstIndex);
     }
 
     /** Failed from the operator's point of view: an error status, or an outcome other than ok or client_abort. */

@@ -1,5 +1,7 @@
 package dev.ccp.projector.projection;
 
+import dev.ccp.readmodel.LatencySketch;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

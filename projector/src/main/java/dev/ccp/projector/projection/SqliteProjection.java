@@ -59,8 +59,8 @@ public final class SqliteProjection implements Projection {
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
         insert = db.prepareStatement("INSERT OR REPLACE INTO samples (idx, seq, ts_us, req_id, model, upstream_model, lane,"
                 + " provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens,"
-                + " cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance,"
+                + " session_id, first_idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     @Override
@@ -121,6 +121,8 @@ public final class SqliteProjection implements Projection {
             insert.setString(21, r.outcome());
             insert.setInt(22, r.attempts());
             insert.setString(23, r.instance());
+            insert.setString(24, r.sessionId());
+            insert.setLong(25, r.firstIndex());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {

@@ -43,6 +43,8 @@ public final class Database {
               outcome                     TEXT,
               attempts                    INTEGER NOT NULL,
               instance                    TEXT,
+              session_id                  TEXT,
+              first_idx                   INTEGER,
               PRIMARY KEY (idx, seq)
             ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",
@@ -112,10 +114,30 @@ public final class Database {
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
             }
+            addMissingColumns(s);
         }
         c.setAutoCommit(false);
         c.commit();
         return c;
+    }
+
+    /**
+     * Columns added to {@code samples} after its first release, added in place to a database made
+     * before them; their rows keep NULL there until a rebuild.
+     */
+    private static void addMissingColumns(Statement s) throws SQLException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        try (java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(samples)")) {
+            while (rs.next()) {
+                have.add(rs.getString("name"));
+            }
+        }
+        if (!have.contains("session_id")) {
+            s.execute("ALTER TABLE samples ADD COLUMN session_id TEXT");
+        }
+        if (!have.contains("first_idx")) {
+            s.execute("ALTER TABLE samples ADD COLUMN first_idx INTEGER");
+        }
     }
 
     /** Opens read-only (no schema change); the file must exist. */

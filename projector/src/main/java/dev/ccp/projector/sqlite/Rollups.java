@@ -1,7 +1,7 @@
 package dev.ccp.projector.sqlite;
 
 import dev.ccp.projector.projection.FinishedRequest;
-import dev.ccp.projector.projection.LatencySketch;
+import dev.ccp.readmodel.LatencySketch;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.ccp.projector.projection;
+package dev.ccp.readmodel;
 
 import org.junit.jupiter.api.Test;
 
