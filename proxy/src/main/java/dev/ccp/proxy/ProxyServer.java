@@ -13,6 +13,8 @@ import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.events.Durations;
 import dev.ccp.proxy.admin.AdminService;
 import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.dashboard.DashboardService;
+import dev.ccp.readmodel.dashboard.DashboardReader;
 import dev.ccp.proxy.quota.QuotaCheck;
 import dev.ccp.proxy.quota.QuotaFeature;
 import dev.ccp.proxy.quota.QuotaService;
@@ -51,9 +53,11 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final ControlPlane control;
     private final QuotaFeature quotas;
+    private final DashboardService dashboard;
 
     private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings,
-                        ControlPlane control, QuotaFeature quotas) {
+                        ControlPlane control, QuotaFeature quotas, DashboardService dashboard) {
+        this.dashboard = dashboard;
         this.control = control;
         this.server = server;
         this.quotas = quotas;
@@ -107,6 +111,8 @@ public final class ProxyServer implements AutoCloseable {
         AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
         metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
         UpstreamErrors upstreamErrors = new UpstreamErrors(clock);
+        DashboardService dashboard = new DashboardService(new DashboardReader(config.paths().dbPath()), log, clock,
+                () -> control.catalog().catalog().defaultProvider(), () -> quotas.monitor().state().inOrder());
         ProviderProbe probe = new ProviderProbe(clock, probeTtl,
                 config.timeouts().dial().plus(config.timeouts().tls()));
         ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy,
@@ -118,7 +124,8 @@ public final class ProxyServer implements AutoCloseable {
                 quotas.check(), BodySampling.OFF)
                 .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
-                .withExtraService("/admin", new AdminService(control)));
+                .withExtraService("/admin", new AdminService(control))
+                .withExtraService(DashboardService.PATH, dashboard));
 
         // Set after the customizations, so no feature's context copy can drop it.
         ctx = ctx.withBodySampling(BodySampling.watching(config.teeFile(),
@@ -157,7 +164,7 @@ public final class ProxyServer implements AutoCloseable {
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance);
-        return new ProxyServer(server, serving, log, writer, warnings, control, quotas);
+        return new ProxyServer(server, serving, log, writer, warnings, control, quotas, dashboard);
     }
 
     public int port() {
@@ -195,6 +202,7 @@ public final class ProxyServer implements AutoCloseable {
         try {
             control.close();
             quotas.close();
+            dashboard.close();
             server.stop();
         } finally {
             long ts = Clocks.micros(context.clock());

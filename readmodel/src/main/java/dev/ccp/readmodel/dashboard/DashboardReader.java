@@ -96,10 +96,12 @@ public final class DashboardReader {
                     }
                 }
             }
+            // Per-request detail starts where the samples kept start, when rollups reach further back.
             Long detailFrom = null;
-            if (oldestUs != null) {
-                long oldestInTable = oldestSampleUs(c);
-                detailFrom = oldestInTable > fromUs ? range.bucketOf(Math.floorDiv(oldestInTable, 1_000_000L)) : fromS;
+            if (oldestUs != null || f.oldestRollup != null) {
+                long oldestKept = oldestSampleUs(c);
+                long keptFromS = oldestKept == Long.MAX_VALUE ? Long.MAX_VALUE : range.bucketOf(Math.floorDiv(oldestKept, 1_000_000L));
+                detailFrom = f.oldestRollup != null && f.oldestRollup < keptFromS ? Math.max(fromS, keptFromS) : fromS;
             }
             return f.overview(fromS, toS, detailFrom, fresh);
         } catch (SQLException e) {
@@ -240,7 +242,11 @@ public final class DashboardReader {
 
     private static long oldestSampleUs(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT MIN(ts_us) FROM samples"); ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+            if (!rs.next()) {
+                return Long.MAX_VALUE;
+            }
+            long v = rs.getLong(1);
+            return rs.wasNull() ? Long.MAX_VALUE : v;
         }
     }
 
@@ -268,6 +274,7 @@ public final class DashboardReader {
         final Map<Long, Map<String, Acc>> lanes = new TreeMap<>();
         final Map<Long, Map<String, Long>> decisions = new TreeMap<>();
         final Map<Long, Map<String, Long>> limits = new TreeMap<>();
+        Long oldestRollup;
 
         Folding(Range range, String defaultLane) {
             this.range = range;
@@ -281,6 +288,7 @@ public final class DashboardReader {
 
         void addRollup(long startS, String lane, long count, long errors, long in, long out, long cw, long cr,
                        LatencySketch latency) {
+            oldestRollup = oldestRollup == null ? startS : Math.min(oldestRollup, startS);
             Acc a = acc(startS, lane);
             a.requests += count;
             a.errors += errors;
@@ -330,9 +338,11 @@ public final class DashboardReader {
             long cw = 0;
             long cr = 0;
             long offloaded = 0;
+            Map<String, Acc> whole = new TreeMap<>();
             for (var bucket : lanes.entrySet()) {
                 for (var lane : bucket.getValue().entrySet()) {
                     Acc a = lane.getValue();
+                    whole.computeIfAbsent(lane.getKey(), k -> new Acc()).add(a);
                     out.add(new LaneBucket(bucket.getKey(), lane.getKey(), a.requests, a.errors, a.in, a.out, a.cw, a.cr,
                             ms(a.latency, 0.50), ms(a.latency, 0.95), ms(a.ttfb, 0.50), ms(a.ttfb, 0.95)));
                     requests += a.requests;
@@ -346,7 +356,13 @@ public final class DashboardReader {
                     }
                 }
             }
-            return new Overview(range, fromS, toS, out, decisions, limits,
+            List<LaneBucket> totals = new ArrayList<>();
+            for (var lane : whole.entrySet()) {
+                Acc a = lane.getValue();
+                totals.add(new LaneBucket(fromS, lane.getKey(), a.requests, a.errors, a.in, a.out, a.cw, a.cr,
+                        ms(a.latency, 0.50), ms(a.latency, 0.95), ms(a.ttfb, 0.50), ms(a.ttfb, 0.95)));
+            }
+            return new Overview(range, fromS, toS, out, totals, decisions, limits,
                     new Overview.Totals(requests, errors, in, outTokens, cw, cr, offloaded), detailFrom, fresh);
         }
 
@@ -364,6 +380,17 @@ public final class DashboardReader {
         long cr;
         final LatencySketch latency = new LatencySketch();
         final LatencySketch ttfb = new LatencySketch();
+
+        void add(Acc o) {
+            requests += o.requests;
+            errors += o.errors;
+            in += o.in;
+            out += o.out;
+            cw += o.cw;
+            cr += o.cr;
+            latency.merge(o.latency);
+            ttfb.merge(o.ttfb);
+        }
     }
 
 }
