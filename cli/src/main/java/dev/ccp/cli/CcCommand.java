@@ -9,6 +9,8 @@ import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.control.PauseCommand;
 import dev.ccp.cli.control.ProvidersCommand;
 import dev.ccp.cli.control.ResumeCommand;
+import dev.ccp.cli.dashboard.DashboardCommand;
+import dev.ccp.cli.dashboard.StatuslineCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
@@ -53,6 +55,8 @@ import picocli.CommandLine.Command;
                 OnCommand.class,
                 OffCommand.class,
                 RepoMapCommand.class,
+                DashboardCommand.class,
+                StatuslineCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {
