@@ -29,9 +29,10 @@ proxy: build ## the proxy alone
 projector: build ## the projector alone
 	@bin/ccp-projector
 
-test: ## the whole test suite; writes results/TESTS.md
+test: ## the whole test suite, the headless-Chromium tests included (-Pbrowser); writes results/TESTS.md
 	$(NEED_JDK)
-	@set -o pipefail; status=0; $(MVN) verify || status=$$?; scripts/tests-report.sh; exit $$status
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "make test needs Debian's chromium and chromium-driver: sudo apt-get install -y chromium chromium-driver" >&2; exit 2; }
+	@set -o pipefail; status=0; $(MVN) verify -Pbrowser || status=$$?; scripts/tests-report.sh; exit $$status
 
 CC := $(ROOT)/bin/cc
 TEE_FILE = $(or $(CCP_TEE_FILE),$(or $(XDG_CONFIG_HOME),$(HOME)/.config)/ccp/tee)

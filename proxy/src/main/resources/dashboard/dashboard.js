@@ -108,7 +108,7 @@
     off.dataset.value = t.offloaded;
     document.querySelector('[data-total="offload-line"]').textContent =
       t.requests > 0 ? fmt(t.offloaded) + ' served off ' + (o.default_lane || 'the default lane') : '';
-    document.querySelector('[data-total="errors-line"]').textContent = t.requests > 0 ? fmt(t.errors) + ' errors' : '';
+    document.querySelector('[data-total="errors-line"]').textContent = t.requests > 0 ? fmt(t.errors) + (t.errors === 1 ? ' error' : ' errors') : '';
     const from = new Date(o.from_s * 1000), to = new Date(o.to_s * 1000);
     const note = $('#range-note');
     note.dataset.fromS = o.from_s;
@@ -125,9 +125,9 @@
       label: l, backgroundColor: laneColor(l), data: series(starts, o.lanes, l,
         (b) => b.input_tokens + b.output_tokens + b.cache_creation_input_tokens + b.cache_read_input_tokens) })), empty);
     const pct = (key50, key95) => lanes.flatMap((l) => [
-      { label: l + ' p50', borderColor: laneColor(l), backgroundColor: laneColor(l), pointRadius: 2, borderWidth: 2,
+      { label: l + ' p50', borderColor: laneColor(l), backgroundColor: laneColor(l), pointRadius: 2.5, borderWidth: 2,
         data: series(starts, o.lanes, l, (b) => b[key50]) },
-      { label: l + ' p95', borderColor: laneColor(l), backgroundColor: laneColor(l), pointRadius: 0, borderWidth: 1.5,
+      { label: l + ' p95', borderColor: laneColor(l), backgroundColor: '#fff', pointRadius: 2, borderWidth: 1.5,
         borderDash: [5, 4], data: series(starts, o.lanes, l, (b) => b[key95]) }]);
     draw('chart-latency', 'line', false, labels, pct('latency_p50_ms', 'latency_p95_ms'), empty, 'ms');
     const ttfbEmpty = !o.lanes.some((b) => b.ttfb_p50_ms !== null);
