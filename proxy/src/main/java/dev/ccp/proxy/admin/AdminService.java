@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.proxy.control.ControlPlane;
 import dev.ccp.proxy.http.ApiErrors;
-import dev.ccp.proxy.http.LoopbackOnly;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,9 +18,8 @@ import java.util.Map;
  * The operator's switches on a running proxy, mounted at {@code /admin}: {@code POST /admin/pause},
  * {@code POST /admin/resume} (what {@code cc pause}/{@code cc resume} call) and {@code GET /admin/state}.
  *
- * <p>Loopback callers with a loopback {@code Host} only ({@link LoopbackOnly}), and no browser: a request
- * from another address or for another host name, or one carrying an {@code Origin} header (a web page's
- * script), gets 403 {@code permission_error}. Each flip is a
+ * <p>Loopback callers only, and no browser: a request from another address, or one carrying an
+ * {@code Origin} header (a web page's script), gets 403 {@code permission_error}. Each flip is a
  * {@code ConfigChanged} event (kind {@code paused}).
  */
 public final class AdminService implements HttpService {
@@ -38,7 +37,7 @@ public final class AdminService implements HttpService {
         rules.any((req, res) -> {
             if (!fromOperator(req)) {
                 ApiErrors.send(res, 403, PERMISSION_ERROR,
-                        "the admin endpoints answer only local callers (loopback, a loopback Host, no browser Origin)");
+                        "the admin endpoints answer only local callers (loopback, no browser Origin)");
                 return;
             }
             res.next();
@@ -54,7 +53,8 @@ public final class AdminService implements HttpService {
         if (req.headers().contains(HeaderNames.ORIGIN)) {
             return false;
         }
-        return LoopbackOnly.refusal(req).isEmpty();
+        return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
+                && a.getAddress().isLoopbackAddress();
     }
 
     private void flip(ServerRequest req, ServerResponse res, boolean pause) {

@@ -156,7 +156,7 @@ class DashboardServiceTest {
             assertTrue(rawGet(proxy, "/dashboard/assets/chart.umd.min.js", "localhost:" + proxy.port()).startsWith("HTTP/1.1 200"));
             assertTrue(rawGet(proxy, "/dashboard/api/overview", "[::1]:" + proxy.port()).startsWith("HTTP/1.1 200"));
 
-            for (String path : new String[] {"/dashboard", "/dashboard/api/overview", "/admin/state"}) {
+            for (String path : new String[] {"/dashboard", "/dashboard/api/overview", "/dashboard/api/statusline"}) {
                 for (String host : new String[] {"evil.example:" + proxy.port(), "127.0.0.1.evil.example", "192.168.1.5:8082"}) {
                     String answer = rawGet(proxy, path, host);
                     assertTrue(answer.startsWith("HTTP/1.1 403"), path + " with Host " + host + ": " + answer);
