@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The rule the dashboard keeps (and {@code /admin} with it, plus no browser {@code Origin}): the caller is on
+ * Who may use the dashboard: the caller is on
  * loopback and the {@code Host} it asked for is a loopback name. The second half matters for
  * browsers: a page from another site that rebinds its DNS name to 127.0.0.1 reaches the proxy from
  * loopback, but still sends its own name as {@code Host}.
