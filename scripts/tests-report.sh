@@ -12,7 +12,7 @@ mkdir -p "$(dirname "$out")"
   echo "| module | tests | failures | errors | skipped |"
   echo "| --- | ---: | ---: | ---: | ---: |"
   failures=""
-  for module in events proxy projector cli; do
+  for module in events policy readmodel testkit projector proxy cli archtest; do
     dir="$root/$module/target/surefire-reports"
     t=0 f=0 e=0 s=0
     if compgen -G "$dir/TEST-*.xml" >/dev/null; then

@@ -3,7 +3,7 @@ package dev.ccp.cli;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
-import dev.ccp.projector.Projector;
+import dev.ccp.testkit.ModuleJars;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,10 +53,10 @@ public final class EventFixture {
         return request("claude-sonnet-4-5", "anthropic", "default_route", "passthrough", 200, 1000, 200);
     }
 
-    /** Appends the events to the log (real Chronicle queue) and builds every projection. */
+    /** Appends the events to the log (real Chronicle queue) and builds every projection (the projector's jar, as a process). */
     public EventFixture project() {
         write();
-        Projector.catchUp(paths, Set.of());
+        ModuleJars.projectOnce(paths);
         return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.ccp.e2e;
 
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.ModuleJars;
+import dev.ccp.testkit.TwoLaneCatalog;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -11,7 +12,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.testing.ChildJvm;
-import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.testkit.FakeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,11 +65,11 @@ class ProxyAndProjectorProcessesTest {
             env.put("CCP_PROVIDERS_FILE", catalog.toString());
             env.put("HOME", dir.toString());
             // Offload to Z.AI needs the zai_offload feature: without a license it would be license_block.
-            env.putAll(dev.ccp.proxy.testing.TestLicenses.licensed(dir));
+            env.putAll(dev.ccp.testkit.TestLicenses.licensed(dir));
             env.put("ZAI_API_KEY", ZAI_KEY);
 
-            try (ChildJvm proxy = ChildJvm.start(java(dev.ccp.proxy.Main.class, "--port", "0"), env);
-                 ChildJvm projector = ChildJvm.start(java(dev.ccp.projector.Main.class, "--metrics-port", "0"), env)) {
+            try (ChildJvm proxy = ChildJvm.start(ModuleJars.command("proxy", "--port", "0"), env);
+                 ChildJvm projector = ChildJvm.start(ModuleJars.command("projector", "--metrics-port", "0"), env)) {
                 String port = await().atMost(Duration.ofSeconds(60)).until(() -> proxy.stderr().stream()
                         .map(LISTENING::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null),
                         p -> p != null);
@@ -134,17 +135,6 @@ class ProxyAndProjectorProcessesTest {
 
     private static MessageCreateParams params(String model) {
         return MessageCreateParams.builder().model(model).maxTokens(64).addUserMessage("hi").build();
-    }
-
-    private static List<String> java(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ChildJvm.jvmFlags());
-        command.addAll(List.of("-Xmx256m", "-Djava.util.logging.config.file="
-                + ChildJvm.projectRoot().resolve("configs/logging.properties"),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        return command;
     }
 
     private static List<JsonNode> readLines(Path file) throws Exception {

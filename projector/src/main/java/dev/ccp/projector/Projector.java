@@ -2,8 +2,6 @@ package dev.ccp.projector;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
-import dev.ccp.projector.checkpoint.Checkpoint;
-import dev.ccp.projector.checkpoint.CheckpointStore;
 import dev.ccp.projector.follow.TailLoop;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.MetricsProjection;
@@ -11,7 +9,11 @@ import dev.ccp.projector.projection.PartialsProjection;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.SqliteProjection;
 import dev.ccp.projector.projection.UsageJsonlProjection;
-import dev.ccp.projector.sqlite.Database;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
+import dev.ccp.readmodel.Database;
+import dev.ccp.readmodel.ProjectionStatus;
+import dev.ccp.readmodel.ReadModelException;
 
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -109,27 +111,11 @@ public final class Projector {
 
     /** The checkpoints saved in the database, with each one's lag behind the log; empty when there is no database. */
     public static List<ProjectionStatus> status(CcpPaths paths) {
-        if (!Files.exists(paths.dbPath())) {
-            return List.of();
+        try {
+            return CheckpointStore.status(paths);
+        } catch (ReadModelException e) {
+            throw new ProjectorException(e.getMessage(), e.getCause());
         }
-        List<Checkpoint> cps;
-        try (Connection db = Database.openReadOnly(paths.dbPath())) {
-            cps = CheckpointStore.all(db);
-        } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
-                return List.of();
-            }
-            throw new ProjectorException("cannot read the checkpoints in " + paths.dbPath() + ": " + e.getMessage(), e);
-        }
-        List<ProjectionStatus> out = new ArrayList<>();
-        boolean hasLog = Files.isDirectory(paths.queueDir());
-        try (EventLog log = hasLog ? EventLog.open(paths.queueDir()) : null) {
-            for (Checkpoint cp : cps) {
-                long lag = log == null ? 0 : log.countAfter(cp.index());
-                out.add(new ProjectionStatus(cp.name(), cp.index(), cp.events(), cp.unreadable(), cp.lastTsUs(), lag));
-            }
-        }
-        return out;
     }
 
     /** Validates and orders a set of projection names; empty or null means all of them. */

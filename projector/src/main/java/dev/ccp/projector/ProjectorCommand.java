@@ -3,10 +3,10 @@ package dev.ccp.projector;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.projector.metrics.MetricsServer;
 import dev.ccp.projector.metrics.ProjectorMetrics;
-import dev.ccp.projector.sqlite.Database;
-import picocli.CommandLine;
+import dev.ccp.readmodel.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,6 +41,10 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
             description = "port of GET /metrics and /healthz on 127.0.0.1 (0 = off; default CCP_PROJECTOR_METRICS_PORT, else 8083)")
     int metricsPort;
 
+    @Option(names = "--report", paramLabel = "FORMAT",
+            description = "json: with --once or --rebuild, write progress, the summary and any error as JSON lines on stdout (for cc)")
+    String report;
+
     @Option(names = "--progress", negatable = true, description = "show a progress bar (default: when stdout is a terminal)")
     Boolean progress;
 
@@ -59,6 +63,13 @@ final class ProjectorCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (report != null) {
+            if (!report.equals("json") || follow || !(once || rebuild)) {
+                System.err.println("ccp-projector: --report json goes with --once or --rebuild (without --follow)");
+                return 2;
+            }
+            return JsonReport.run(once, rebuild, only);
+        }
         Settings settings;
         Set<String> selected;
         try {

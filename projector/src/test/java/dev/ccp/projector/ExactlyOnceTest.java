@@ -1,5 +1,7 @@
 package dev.ccp.projector;
 
+import dev.ccp.readmodel.ProjectionStatus;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;

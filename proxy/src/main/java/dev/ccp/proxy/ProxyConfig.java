@@ -1,10 +1,10 @@
 package dev.ccp.proxy;
 
 import dev.ccp.events.CcpPaths;
-import dev.ccp.proxy.routing.Catalog;
-import dev.ccp.proxy.routing.CatalogException;
-import dev.ccp.proxy.routing.CatalogFiles;
-import dev.ccp.proxy.routing.MergedCatalog;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.CatalogException;
+import dev.ccp.policy.catalog.CatalogFiles;
+import dev.ccp.policy.catalog.MergedCatalog;
 import dev.ccp.proxy.upstream.Timeouts;
 
 import java.nio.file.Files;

@@ -1,20 +1,20 @@
 package dev.ccp.proxy;
 
 import dev.ccp.events.Clocks;
+import dev.ccp.events.Durations;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.proxy.admin.AdminService;
+import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.dashboard.DashboardService;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
-import dev.ccp.events.Durations;
-import dev.ccp.proxy.admin.AdminService;
-import dev.ccp.proxy.control.ControlPlane;
-import dev.ccp.proxy.dashboard.DashboardService;
-import dev.ccp.readmodel.dashboard.DashboardReader;
 import dev.ccp.proxy.quota.QuotaCheck;
 import dev.ccp.proxy.quota.QuotaFeature;
 import dev.ccp.proxy.quota.QuotaService;
@@ -23,11 +23,11 @@ import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
-import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
+import dev.ccp.readmodel.dashboard.DashboardReader;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -91,7 +91,7 @@ public final class ProxyServer implements AutoCloseable {
      *
      * @param customize adds features to the context before the server starts (routing checks, an
      *                  attempt policy, extra services)
-     * @throws dev.ccp.proxy.routing.CatalogException for a catalog that cannot be used (file:line: why)
+     * @throws dev.ccp.policy.catalog.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
         ControlPlane control = ControlPlane.load(config.catalogFiles(), config.env(), config.paths(), config.paused(), clock);

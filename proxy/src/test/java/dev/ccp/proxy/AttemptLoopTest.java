@@ -1,12 +1,12 @@
 package dev.ccp.proxy;
 
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.TwoLaneCatalog;
 
 import dev.ccp.events.Decisions;
 import dev.ccp.events.Event;
 import dev.ccp.proxy.testing.EventReader;
-import dev.ccp.proxy.testing.FakeProvider;
-import dev.ccp.proxy.testing.TestLicenses;
+import dev.ccp.testkit.FakeProvider;
+import dev.ccp.testkit.TestLicenses;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

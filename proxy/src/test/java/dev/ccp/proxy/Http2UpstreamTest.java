@@ -3,7 +3,7 @@ package dev.ccp.proxy;
 import dev.ccp.events.Event;
 import dev.ccp.events.testing.ChildJvm;
 import dev.ccp.proxy.testing.EventReader;
-import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.testkit.FakeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package dev.ccp.proxy;
 
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.TwoLaneCatalog;
 
-import dev.ccp.proxy.testing.FakeProvider;
-import dev.ccp.proxy.testing.TestLicenses;
+import dev.ccp.testkit.FakeProvider;
+import dev.ccp.testkit.TestLicenses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,6 +8,7 @@ import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.readmodel.LatencySketch;
+import dev.ccp.readmodel.Reads;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 import picocli.CommandLine.Command;
@@ -142,8 +143,7 @@ public final class AggCommand extends CcSubcommand {
     }
 
     private static void read(Connection c, String granularity, TreeMap<Key, Bucket> into) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT bucket_start, model, lane, count, errors, input_tokens,"
-                + " output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_sketch FROM rollup_" + granularity);
+        try (PreparedStatement ps = Reads.allRollups(c, granularity);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 Bucket b = into.computeIfAbsent(new Key(rs.getLong(1), rs.getString(2), rs.getString(3)), k -> new Bucket());

@@ -56,7 +56,7 @@ public final class BundleCommand extends CcSubcommand {
 
     @Override
     protected int run() throws IOException {
-        Projections.catchUp(ctx.paths(), Set.of("usage-jsonl", "metrics"));
+        Projections.catchUp(ctx, Set.of("usage-jsonl", "metrics"));
         Path dir = newBundleDir();
         List<String> missing = new ArrayList<>();
         Map<String, Object> routing = null;

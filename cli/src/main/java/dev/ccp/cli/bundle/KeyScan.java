@@ -1,9 +1,9 @@
 package dev.ccp.cli.bundle;
 
 import dev.ccp.cli.CliContext;
-import dev.ccp.proxy.routing.Catalog;
-import dev.ccp.proxy.routing.CatalogLoader;
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.CatalogLoader;
+import dev.ccp.policy.catalog.Provider;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -6,12 +6,12 @@ import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Table;
-import dev.ccp.proxy.routing.Catalog;
-import dev.ccp.proxy.routing.CatalogException;
-import dev.ccp.proxy.routing.CatalogFiles;
-import dev.ccp.proxy.routing.MergedCatalog;
-import dev.ccp.proxy.routing.Provider;
-import dev.ccp.proxy.routing.Route;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.CatalogException;
+import dev.ccp.policy.catalog.CatalogFiles;
+import dev.ccp.policy.catalog.MergedCatalog;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.catalog.Route;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,5 +1,7 @@
 package dev.ccp.cli.db;
 
+import java.sql.PreparedStatement;
+import dev.ccp.readmodel.Reads;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
 import dev.ccp.cli.support.CommandFailure;
@@ -34,10 +36,6 @@ import java.util.Map;
                 "'-' writes to stdout. Samples older than CCP_SAMPLE_TTL_DAYS were pruned by the projector",
                 "(their rollups remain)."})
 public final class DbExportCommand extends CcSubcommand {
-    static final String COLUMNS = "idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status,"
-            + " header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens,"
-            + " cache_read_input_tokens, stop_reason, outcome, attempts, instance";
-
     @Option(names = "--csv", required = true, paramLabel = "FILE", description = "Where to write the CSV ('-' = stdout).")
     String csv;
 
@@ -56,8 +54,8 @@ public final class DbExportCommand extends CcSubcommand {
         }
         long rows;
         Path target = toStdout ? null : Path.of(csv).toAbsolutePath().normalize();
-        try (Connection c = Projections.openDbReadOnly(ctx.paths()); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT " + COLUMNS + " FROM samples ORDER BY ts_us, idx, seq")) {
+        try (Connection c = Projections.openDbReadOnly(ctx.paths()); PreparedStatement ps = Reads.exportSamples(c);
+             ResultSet rs = ps.executeQuery()) {
             if (toStdout) {
                 rows = write(rs, out());
                 out().flush();
@@ -74,7 +72,7 @@ public final class DbExportCommand extends CcSubcommand {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (SQLException e) {
-            if (String.valueOf(e.getMessage()).contains("no such table")) {
+            if (Reads.noTable(e)) {
                 throw Projections.noneYet(ctx.paths().logDir());
             }
             throw CommandFailure.of("cannot read " + ctx.paths().dbPath() + ": " + e.getMessage());

@@ -9,9 +9,11 @@ import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.events.Clocks;
-import dev.ccp.projector.ProjectionStatus;
-import dev.ccp.projector.Projector;
-import dev.ccp.projector.ProjectorException;
+import dev.ccp.readmodel.CheckpointStore;
+import dev.ccp.readmodel.ProjectionStatus;
+import dev.ccp.readmodel.ReadModelException;
+import dev.ccp.readmodel.Reads;
+import dev.ccp.readmodel.Tables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -47,29 +49,27 @@ public final class DbStatusCommand extends CcSubcommand {
         doc.put("file_bytes", Files.size(db));
         Path wal = db.resolveSibling(db.getFileName() + "-wal");
         doc.put("wal_bytes", Files.exists(wal) ? Files.size(wal) : 0L);
-        try (Connection c = Projections.openDbReadOnly(ctx.paths()); Statement st = c.createStatement()) {
-            long samples = count(st, "samples");
+        try (Connection c = Projections.openDbReadOnly(ctx.paths())) {
+            long samples = Reads.count(c, Tables.SAMPLES);
             doc.put("samples", samples);
-            try (ResultSet rs = st.executeQuery("SELECT MIN(ts_us), MAX(ts_us) FROM samples")) {
-                rs.next();
-                doc.put("min_ts", samples == 0 ? null : Clocks.instant(rs.getLong(1)).toString());
-                doc.put("max_ts", samples == 0 ? null : Clocks.instant(rs.getLong(2)).toString());
-            }
+            long[] range = Reads.sampleTimeRange(c);
+            doc.put("min_ts", samples == 0 ? null : Clocks.instant(range[0]).toString());
+            doc.put("max_ts", samples == 0 ? null : Clocks.instant(range[1]).toString());
             Map<String, Object> rollups = new LinkedHashMap<>();
-            rollups.put("hour", count(st, "rollup_hour"));
-            rollups.put("day", count(st, "rollup_day"));
+            rollups.put("hour", Reads.count(c, Tables.ROLLUP_HOUR));
+            rollups.put("day", Reads.count(c, Tables.ROLLUP_DAY));
             doc.put("rollup_rows", rollups);
-            doc.put("quota_usage_rows", count(st, "quota_usage"));
+            doc.put("quota_usage_rows", Reads.count(c, Tables.QUOTA_USAGE));
         } catch (SQLException e) {
-            if (String.valueOf(e.getMessage()).contains("no such table")) {
+            if (Reads.noTable(e)) {
                 throw Projections.noneYet(ctx.paths().logDir());
             }
             throw CommandFailure.of("cannot read " + db + ": " + e.getMessage());
         }
         List<ProjectionStatus> statuses;
         try {
-            statuses = Projector.status(ctx.paths());
-        } catch (ProjectorException e) {
+            statuses = CheckpointStore.status(ctx.paths());
+        } catch (ReadModelException e) {
             throw CommandFailure.of(e.getMessage());
         }
         Map<String, Object> checkpoints = new LinkedHashMap<>();
@@ -93,12 +93,5 @@ public final class DbStatusCommand extends CcSubcommand {
             out().println(Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         }
         return ExitCodes.OK;
-    }
-
-    private static long count(Statement st, String table) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

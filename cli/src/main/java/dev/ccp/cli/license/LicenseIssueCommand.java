@@ -3,9 +3,9 @@ package dev.ccp.cli.license;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
 import dev.ccp.cli.support.CommandFailure;
-import dev.ccp.proxy.license.License;
-import dev.ccp.proxy.license.LicenseDocument;
-import dev.ccp.proxy.license.LicenseKeys;
+import dev.ccp.policy.license.License;
+import dev.ccp.policy.license.LicenseDocument;
+import dev.ccp.policy.license.LicenseKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

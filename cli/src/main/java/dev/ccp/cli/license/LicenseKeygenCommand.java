@@ -5,7 +5,7 @@ import dev.ccp.cli.support.CcSubcommand;
 import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
-import dev.ccp.proxy.license.LicenseKeys;
+import dev.ccp.policy.license.LicenseKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -6,10 +6,10 @@ import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Table;
-import dev.ccp.proxy.license.LicenseStatus;
-import dev.ccp.proxy.license.LicenseVerifier;
-import dev.ccp.proxy.license.Licenses;
-import dev.ccp.proxy.license.TrustedKeys;
+import dev.ccp.policy.license.LicenseStatus;
+import dev.ccp.policy.license.LicenseVerifier;
+import dev.ccp.policy.license.Licenses;
+import dev.ccp.policy.license.TrustedKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,13 +1,14 @@
 package dev.ccp.cli.quota;
 
-import dev.ccp.proxy.quota.Calibration;
-import dev.ccp.proxy.quota.Quota;
-import dev.ccp.proxy.quota.QuotaConfig;
-import dev.ccp.proxy.quota.QuotaStanding;
-import dev.ccp.proxy.quota.QuotaState;
-import dev.ccp.proxy.quota.QuotaUsageReader;
-import dev.ccp.proxy.quota.WindowUse;
-import dev.ccp.proxy.quota.Windows;
+import dev.ccp.policy.quota.Calibration;
+import dev.ccp.policy.quota.Quota;
+import dev.ccp.policy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaStanding;
+import dev.ccp.policy.quota.QuotaState;
+import dev.ccp.policy.quota.QuotaUsageReader;
+import dev.ccp.policy.quota.WindowUse;
+import dev.ccp.policy.quota.Windows;
+import dev.ccp.readmodel.Reads;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,7 +63,7 @@ final class StatusReport {
     }
 
     static Report build(Path db, Connection c, QuotaConfig config, Instant now) throws SQLException {
-        try (QuotaUsageReader reader = new QuotaUsageReader(db)) {
+        try (QuotaUsageReader reader = ReadModelQuotaUsage.reader(db)) {
             QuotaState state = reader.read(config, now);
             List<Calibration.LimitHit> hits = limitHits(c, now);
             Map<String, Calibration> calibrations = new LinkedHashMap<>();
@@ -98,8 +99,7 @@ final class StatusReport {
 
     private static List<Calibration.LimitHit> limitHits(Connection c, Instant now) throws SQLException {
         List<Calibration.LimitHit> hits = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT ts_us, lane, model FROM quota_limits WHERE ts_us >= ? AND ts_us <= ?"
-                + " ORDER BY ts_us DESC LIMIT 500")) {
+        try (PreparedStatement ps = Reads.limitHits(c)) {
             ps.setLong(1, (now.getEpochSecond() - Calibration.LOOKBACK.toSeconds()) * 1_000_000L);
             ps.setLong(2, now.getEpochSecond() * 1_000_000L + 999_999);
             try (ResultSet rs = ps.executeQuery()) {
@@ -118,9 +118,7 @@ final class StatusReport {
     }
 
     private static Speed speed(Connection c, String lane, String model, Instant now, Duration window) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(streams), 0), COALESCE(SUM(output_tokens), 0),"
-                + " COALESCE(SUM(stream_us), 0), COALESCE(SUM(wall_us), 0) FROM quota_speed"
-                + " WHERE lane = ? AND model = ? AND minute_start >= ? AND minute_start <= ?")) {
+        try (PreparedStatement ps = Reads.speed(c)) {
             ps.setString(1, lane);
             ps.setString(2, model);
             ps.setLong(3, Windows.start(now.getEpochSecond(), window));
@@ -139,9 +137,7 @@ final class StatusReport {
 
     private static Map<Integer, Speed> speedByHour(Connection c, String lane, String model, Instant now) throws SQLException {
         Map<Integer, Speed> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT (minute_start / 3600) % 24, SUM(streams), SUM(output_tokens),"
-                + " SUM(stream_us), SUM(wall_us) FROM quota_speed WHERE lane = ? AND model = ? AND minute_start >= ?"
-                + " AND minute_start <= ? GROUP BY (minute_start / 3600) % 24")) {
+        try (PreparedStatement ps = Reads.speedByHour(c)) {
             ps.setString(1, lane);
             ps.setString(2, model);
             ps.setLong(3, Windows.start(now.getEpochSecond(), Quota.WEEK));

@@ -6,10 +6,8 @@ import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
-import dev.ccp.projector.ProjectionBusyException;
-import dev.ccp.projector.Projector;
-import dev.ccp.projector.ProjectorException;
-import dev.ccp.projector.Summary;
+import dev.ccp.cli.support.ProjectorProcess.Summary;
+import dev.ccp.cli.support.ProjectorProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +15,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,17 +42,11 @@ public final class ReplayCommand extends CcSubcommand {
         if (!Files.isDirectory(ctx.paths().queueDir())) {
             throw CommandFailure.of("no event log under " + ctx.paths().queueDir() + ": nothing to replay");
         }
-        List<String> names;
-        try {
-            names = Projector.select(only == null ? List.of() : only);
-        } catch (IllegalArgumentException e) {
-            throw CommandFailure.of(e.getMessage());
-        }
         PrintWriter err = err();
         long[] lastPrint = {0};
         Summary s;
         try {
-            s = Projector.rebuild(ctx.paths(), new LinkedHashSet<>(names), (done, total, rate) -> {
+            s = ProjectorProcess.rebuild(ctx, only == null ? List.of() : only, (done, total, rate) -> {
                 long now = System.nanoTime();
                 if (now - lastPrint[0] >= 1_000_000_000L || done >= total) {
                     lastPrint[0] = now;
@@ -64,10 +55,9 @@ public final class ReplayCommand extends CcSubcommand {
                     err.flush();
                 }
             });
-        } catch (ProjectionBusyException e) {
-            throw CommandFailure.of(e.getMessage() + "; stop the running projector first (cc off, or Ctrl-C make run)");
-        } catch (ProjectorException e) {
-            throw CommandFailure.of(e.getMessage());
+        } catch (ProjectorProcess.Failure e) {
+            throw CommandFailure.of(e.busy() ? e.getMessage() + "; stop the running projector first (cc off, or Ctrl-C make run)"
+                    : e.getMessage());
         }
         if (json.on()) {
             Map<String, Object> doc = new LinkedHashMap<>();

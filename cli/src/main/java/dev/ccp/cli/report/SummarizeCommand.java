@@ -8,9 +8,9 @@ import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
 import dev.ccp.cli.support.Projections;
 import dev.ccp.cli.support.Table;
-import dev.ccp.projector.ProjectionStatus;
-import dev.ccp.projector.Projector;
-import dev.ccp.projector.ProjectorException;
+import dev.ccp.readmodel.CheckpointStore;
+import dev.ccp.readmodel.ProjectionStatus;
+import dev.ccp.readmodel.ReadModelException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -47,7 +47,7 @@ public final class SummarizeCommand extends CcSubcommand {
 
     @Override
     protected int run() throws IOException {
-        Projections.catchUp(ctx.paths(), Set.of("metrics"));
+        Projections.catchUp(ctx, Set.of("metrics"));
         Path file = ctx.paths().metricsJson();
         if (!Files.isRegularFile(file)) {
             throw Projections.noneYet(ctx.paths().logDir());
@@ -83,12 +83,12 @@ public final class SummarizeCommand extends CcSubcommand {
     private JsonNode current(Path file) throws IOException {
         long applied = -1;
         try {
-            for (ProjectionStatus s : Projector.status(ctx.paths())) {
+            for (ProjectionStatus s : CheckpointStore.status(ctx.paths())) {
                 if (s.name().equals("metrics")) {
                     applied = s.events();
                 }
             }
-        } catch (ProjectorException e) {
+        } catch (ReadModelException e) {
             // No readable checkpoint: the file is all there is.
         }
         long deadline = System.nanoTime() + 5_000_000_000L;

@@ -3,6 +3,7 @@ package dev.ccp.cli.report;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.Projections;
+import dev.ccp.readmodel.Reads;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,10 +50,7 @@ public final class UsageReport {
         long fromMinute = Math.floorDiv(since.getEpochSecond(), 60) * 60;
         List<Row> rows = new ArrayList<>();
         try (Connection db = Projections.openDbReadOnly(ctx.paths());
-             PreparedStatement ps = db.prepareStatement("SELECT lane, model, SUM(requests), SUM(input_tokens),"
-                     + " SUM(output_tokens), SUM(cache_creation_input_tokens), SUM(cache_read_input_tokens)"
-                     + " FROM quota_usage WHERE minute_start >= ? AND minute_start <= ? GROUP BY lane, model"
-                     + " ORDER BY lane, model")) {
+             PreparedStatement ps = Reads.usageByLaneAndModel(db)) {
             ps.setLong(1, fromMinute);
             ps.setLong(2, until.getEpochSecond());
             try (ResultSet rs = ps.executeQuery()) {

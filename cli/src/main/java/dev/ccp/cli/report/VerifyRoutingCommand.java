@@ -44,7 +44,7 @@ public final class VerifyRoutingCommand extends CcSubcommand {
 
     /** The audit of this install's usage.jsonl, brought up to date with the log first. */
     public static RoutingAudit audit(CliContext ctx) throws IOException {
-        Projections.catchUp(ctx.paths(), Set.of("usage-jsonl"));
+        Projections.catchUp(ctx, Set.of("usage-jsonl"));
         Path file = ctx.paths().usageJsonl();
         if (!Files.isRegularFile(file)) {
             throw Projections.noneYet(ctx.paths().logDir());

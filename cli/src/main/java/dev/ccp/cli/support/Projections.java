@@ -1,5 +1,6 @@
 package dev.ccp.cli.support;
 
+import dev.ccp.cli.CliContext;
 import dev.ccp.events.CcpPaths;
 import org.sqlite.SQLiteConfig;
 
@@ -30,16 +31,17 @@ public final class Projections {
     }
 
     /**
-     * Brings the named projections up to the end of the event log, as {@code bin/ccp-projector --once --only …}
-     * would; does nothing when there is no log yet. A projector that cannot go on is one line.
+     * Brings the named projections up to the end of the event log by running
+     * {@code bin/ccp-projector --once --only …}; does nothing when there is no log yet. A projector
+     * that cannot go on is one line.
      */
-    public static void catchUp(CcpPaths paths, java.util.Set<String> only) {
-        if (!Files.isDirectory(paths.queueDir())) {
+    public static void catchUp(CliContext ctx, java.util.Set<String> only) {
+        if (!Files.isDirectory(ctx.paths().queueDir())) {
             return;
         }
         try {
-            dev.ccp.projector.Projector.catchUp(paths, only);
-        } catch (dev.ccp.projector.ProjectorException e) {
+            ProjectorProcess.catchUp(ctx, only);
+        } catch (ProjectorProcess.Failure e) {
             throw CommandFailure.of(e.getMessage());
         }
     }

@@ -5,8 +5,7 @@ import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.EventTailer;
 import dev.ccp.events.LogEntry;
-import dev.ccp.proxy.ProxyConfig;
-import dev.ccp.proxy.ProxyServer;
+import dev.ccp.testkit.ProxyProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,22 +44,22 @@ class PauseResumeCommandTest {
         Path catalog = root.resolve("p.yaml");
         Files.writeString(catalog, "providers:\n  anthropic: { base_url: \"http://127.0.0.1:" + freePort() + "\" }\n");
         Path logs = root.resolve("proxy-logs");
-        try (ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
+        try (ProxyProcess proxy = ProxyProcess.start(root, Map.of(
                 "CCP_LOG_DIR", logs.toString(), "CCP_PROVIDERS_FILE", catalog.toString(),
-                "XDG_CONFIG_HOME", root.resolve("xdg").toString())))) {
+                "XDG_CONFIG_HOME", root.resolve("xdg").toString()))) {
             CcRunner cc = cc().env("CCP_PORT", String.valueOf(proxy.port()));
 
             CcRunner.Result paused = cc.run("pause");
             assertEquals(0, paused.exit(), paused.toString());
             assertEquals("offload paused: every request goes to anthropic (decision paused)\n", paused.out());
-            assertTrue(proxy.control().paused());
+            assertTrue(proxy.getJson("/admin/state").get("paused").asBoolean());
 
             assertEquals("offload was already paused: every request goes to anthropic (decision paused)\n", cc.run("pause").out());
 
             CcRunner.Result resumed = cc.run("resume", "--json");
             assertEquals(0, resumed.exit(), resumed.toString());
             assertTrue(resumed.out().contains("\"paused\":false"), resumed.out());
-            assertFalse(proxy.control().paused());
+            assertFalse(proxy.getJson("/admin/state").get("paused").asBoolean());
 
             List<String> sources = await().atMost(Duration.ofSeconds(10)).until(() -> pausedSources(logs.resolve("queue")),
                     l -> l.size() == 3);

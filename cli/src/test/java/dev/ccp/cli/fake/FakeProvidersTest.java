@@ -1,9 +1,8 @@
 package dev.ccp.cli.fake;
 
-import dev.ccp.proxy.testing.TestLicenses;
+import dev.ccp.testkit.TestLicenses;
 
-import dev.ccp.proxy.ProxyConfig;
-import dev.ccp.proxy.ProxyServer;
+import dev.ccp.testkit.ProxyProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +46,7 @@ class FakeProvidersTest {
             Map<String, String> env = new java.util.HashMap<>(TestLicenses.licensed(dir));
             env.putAll(Map.of("CCP_LOG_DIR", dir.resolve("logs").toString(),
                     "CCP_PROVIDERS_FILE", catalog.toString(), "ZAI_API_KEY", "zai-fake-key-1"));
-            ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, env);
-            try (ProxyServer proxy = ProxyServer.start(config)) {
+            try (ProxyProcess proxy = ProxyProcess.start(dir, env)) {
                 String url = "http://127.0.0.1:" + proxy.port() + "/v1/messages?beta=true";
                 HttpResponse<String> haiku = post(url, "client-key-123", "claude-haiku-4-5", true);
                 assertEquals(200, haiku.statusCode(), haiku.body());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.cli.CcRunner;
 import dev.ccp.events.testing.ChildJvm;
+import dev.ccp.testkit.ModuleJars;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class OnOffCommandTest {
 
     private CcRunner cc() {
         cc = new CcRunner(root, InstantSource.system())
-                .env("CCP_LAUNCH_CLASSPATH", System.getProperty("java.class.path"))
+                .env("CCP_LAUNCH_CLASSPATH", ModuleJars.classpath("proxy", "projector"))
                 .env("CCP_LAUNCH_JVM_ARGS", String.join(" ", ChildJvm.jvmFlags()) + " -Xmx128m -XX:TieredStopAtLevel=1");
         return cc;
     }

@@ -1,8 +1,7 @@
 package dev.ccp.cli.quota;
 
 import dev.ccp.cli.CcRunner;
-import dev.ccp.proxy.ProxyConfig;
-import dev.ccp.proxy.ProxyServer;
+import dev.ccp.testkit.ProxyProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,9 +22,8 @@ class QuotasReloadCommandTest {
     void reloadSwapsAGoodFileAndRefusesABadOneKeepingTheOld() throws Exception {
         Path first = root.resolve("quotas.yaml");
         Files.writeString(first, "quotas:\n  - { name: first, provider: zai, rolling: { requests: 10 } }\n");
-        ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
-                "CCP_LOG_DIR", root.resolve("logs").toString(), "CCP_QUOTAS_FILE", first.toString()));
-        try (ProxyServer proxy = ProxyServer.start(config, InstantSource.system(), UnaryOperator.identity())) {
+        try (ProxyProcess proxy = ProxyProcess.start(root, Map.of(
+                "CCP_LOG_DIR", root.resolve("logs").toString(), "CCP_QUOTAS_FILE", first.toString()))) {
             CcRunner cc = new CcRunner(root, InstantSource.system()).env("CCP_PORT", Integer.toString(proxy.port()));
             Path bad = root.resolve("bad.yaml");
             Files.writeString(bad, "quotas:\n  - { name: second, provider: nowhere, rolling: { requests: 10 } }\n");
@@ -36,20 +33,20 @@ class QuotasReloadCommandTest {
             assertEquals(2, refused.exit(), refused.toString());
             assertEquals(1, refused.errLines().size(), refused.toString());
             assertTrue(refused.err().contains("unknown provider nowhere") && refused.err().contains("previous ones stay"), refused.err());
-            assertEquals("first", proxy.quotas().monitor().config().quotas().getFirst().name());
+            assertEquals("first", proxy.getJson("/v1/quotas").get("quotas").get(0).get("name").asText());
 
             Path good = root.resolve("good.yaml");
             Files.writeString(good, "quotas:\n  - { name: second, model: 'claude-opus-*', weekly: { output_tokens: 1000 } }\n");
             CcRunner.Result ok = cc.run("quotas", "reload", good.toString());
             assertEquals(0, ok.exit(), ok.toString());
             assertEquals("quotas reloaded: 1 quota(s) from " + good + "\n", ok.out());
-            assertEquals("second", proxy.quotas().monitor().config().quotas().getFirst().name());
+            assertEquals("second", proxy.getJson("/v1/quotas").get("quotas").get(0).get("name").asText());
 
             Files.writeString(good, "quotas: []\n");
             CcRunner.Result again = cc.run("quotas", "reload", "--json");
             assertEquals(0, again.exit(), again.toString());
             assertTrue(again.out().contains("\"reloaded\":true") && again.out().contains("\"quotas\":[]"), again.out());
-            assertTrue(proxy.quotas().monitor().config().quotas().isEmpty(), "without FILE the file in force is read again");
+            assertTrue(proxy.getJson("/v1/quotas").get("quotas").isEmpty(), "without FILE the file in force is read again");
         }
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.cli.CcRunner;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
-import dev.ccp.projector.Projector;
+import dev.ccp.testkit.ModuleJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +52,7 @@ class StatusCommandTest {
             }
             request(log, t.plusSeconds(600), "claude-3-5-haiku-20241022", "anthropic", 200, "nonstream", 5, "zai");
         }
-        Projector.catchUp(cc.paths(), Set.of("sqlite"));
+        ModuleJars.projectOnce(cc.paths(), "sqlite");
         return cc;
     }
 

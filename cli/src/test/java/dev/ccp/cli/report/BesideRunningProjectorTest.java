@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.cli.CcRunner;
 import dev.ccp.cli.EventFixture;
 import dev.ccp.events.testing.ChildJvm;
+import dev.ccp.testkit.ModuleJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +27,9 @@ class BesideRunningProjectorTest {
     void summarizeAndVerifyRoutingWaitForTheRunningProjectorInsteadOfFailing() throws Exception {
         CcRunner cc = new CcRunner(root, InstantSource.system());
         EventFixture fx = new EventFixture(cc.paths(), Instant.parse("2026-11-24T09:00:00Z")).haikuOnZai().write();
-        try (ChildJvm projector = ChildJvm.start(dev.ccp.projector.Main.class, Map.of(
+        try (ChildJvm projector = ChildJvm.start(ModuleJars.command("projector", "--metrics-port", "0"), Map.of(
                 "CCP_HOME", root.toString(), "CCP_LOG_DIR", cc.paths().logDir().toString(),
-                "CCP_DB_PATH", cc.paths().dbPath().toString(), "CCP_RESULTS_DIR", cc.paths().resultsDir().toString()),
-                "--metrics-port", "0")) {
+                "CCP_DB_PATH", cc.paths().dbPath().toString(), "CCP_RESULTS_DIR", cc.paths().resultsDir().toString()))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(cc.paths().usageJsonl())
                     && Files.readAllLines(cc.paths().usageJsonl()).size() == 1);
             fx.sonnetOnAnthropic().write();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ccp.events.Event;
-import dev.ccp.projector.checkpoint.Checkpoint;
+import dev.ccp.readmodel.Checkpoint;
 
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;

@@ -1,7 +1,9 @@
 package dev.ccp.projector.projection;
 
 import dev.ccp.events.Event;
-import dev.ccp.projector.checkpoint.Checkpoint;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -73,9 +75,7 @@ public final class PartialsProjection implements Projection {
         lengths.clear();
         dirty.clear();
         dirReady = false;
-        try (var st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM partial_files)")) {
-            noSavedLengths = rs.next() && rs.getInt(1) == 0;
-        }
+        noSavedLengths = !Writes.anyPartialFile(db);
         // File work runs on its own thread, beside the projecting one; flushFiles() waits for it.
         writer = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("ccp-projector-partials").unstarted(r));
     }
@@ -140,7 +140,7 @@ public final class PartialsProjection implements Projection {
     }
 
     private long savedLength(String name) throws IOException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT bytes FROM partial_files WHERE req_id = ?")) {
+        try (PreparedStatement ps = Writes.partialFileBytes(db)) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
@@ -155,7 +155,7 @@ public final class PartialsProjection implements Projection {
         if (dirty.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO partial_files (req_id, bytes) VALUES (?, ?)")) {
+        try (PreparedStatement ps = Writes.putPartialFile(db)) {
             for (var e : dirty.entrySet()) {
                 ps.setString(1, e.getKey());
                 ps.setLong(2, e.getValue());
@@ -196,8 +196,6 @@ public final class PartialsProjection implements Projection {
                 }
             }
         }
-        try (var s = db.createStatement()) {
-            s.executeUpdate("DELETE FROM partial_files");
-        }
+        Writes.wipe(db, Tables.PARTIAL_FILES);
     }
 }

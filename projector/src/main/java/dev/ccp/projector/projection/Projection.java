@@ -1,7 +1,7 @@
 package dev.ccp.projector.projection;
 
 import dev.ccp.events.Event;
-import dev.ccp.projector.checkpoint.Checkpoint;
+import dev.ccp.readmodel.Checkpoint;
 
 import java.io.IOException;
 import java.sql.Connection;

@@ -1,6 +1,8 @@
 package dev.ccp.projector.projection;
 
 import dev.ccp.events.Event;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,28 +25,6 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class QuotaTables {
-    public static final List<String> DDL = List.of(
-            """
-            CREATE TABLE IF NOT EXISTS quota_limits (
-              idx    INTEGER PRIMARY KEY,
-              ts_us  INTEGER NOT NULL,
-              lane   TEXT NOT NULL,
-              model  TEXT NOT NULL,
-              status INTEGER NOT NULL
-            )""",
-            "CREATE INDEX IF NOT EXISTS quota_limits_ts ON quota_limits (ts_us)",
-            """
-            CREATE TABLE IF NOT EXISTS quota_speed (
-              minute_start  INTEGER NOT NULL,
-              lane          TEXT NOT NULL,
-              model         TEXT NOT NULL,
-              streams       INTEGER NOT NULL,
-              output_tokens INTEGER NOT NULL,
-              stream_us     INTEGER NOT NULL,
-              wall_us       INTEGER NOT NULL,
-              PRIMARY KEY (minute_start, lane, model)
-            ) WITHOUT ROWID""");
-
     private record Limit(long index, long tsUs, String lane, String model, int status) {
     }
 
@@ -87,8 +67,7 @@ public final class QuotaTables {
     int write(Connection db) throws SQLException {
         int rows = limits.size() + speed.size();
         if (!limits.isEmpty()) {
-            try (PreparedStatement ps = db.prepareStatement(
-                    "INSERT OR REPLACE INTO quota_limits (idx, ts_us, lane, model, status) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = Writes.insertQuotaLimit(db)) {
                 for (Limit l : limits) {
                     ps.setLong(1, l.index());
                     ps.setLong(2, l.tsUs());
@@ -101,10 +80,7 @@ public final class QuotaTables {
             }
         }
         if (!speed.isEmpty()) {
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO quota_speed (minute_start, lane, model, streams,"
-                    + " output_tokens, stream_us, wall_us) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (minute_start, lane, model)"
-                    + " DO UPDATE SET streams = streams + excluded.streams, output_tokens = output_tokens + excluded.output_tokens,"
-                    + " stream_us = stream_us + excluded.stream_us, wall_us = wall_us + excluded.wall_us")) {
+            try (PreparedStatement ps = Writes.addQuotaSpeed(db)) {
                 for (var e : speed.entrySet()) {
                     ps.setLong(1, e.getKey().minute());
                     ps.setString(2, e.getKey().lane());
@@ -127,10 +103,7 @@ public final class QuotaTables {
     }
 
     static void wipe(Connection db) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.executeUpdate("DELETE FROM quota_limits");
-            s.executeUpdate("DELETE FROM quota_speed");
-        }
+        Writes.wipe(db, Tables.QUOTA_LIMITS, Tables.QUOTA_SPEED);
     }
 
     private static String orUnknown(String s) {

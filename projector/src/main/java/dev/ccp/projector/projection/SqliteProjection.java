@@ -1,10 +1,12 @@
 package dev.ccp.projector.projection;
 
 import dev.ccp.events.Event;
-import dev.ccp.projector.checkpoint.Checkpoint;
-import dev.ccp.projector.checkpoint.CheckpointStore;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.sqlite.Rollups;
+import dev.ccp.readmodel.Checkpoint;
+import dev.ccp.readmodel.CheckpointStore;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -57,10 +59,7 @@ public final class SqliteProjection implements Projection {
         rolledUpTo = CheckpointStore.load(db, ROLLUPS).map(Checkpoint::index).orElse(-1L);
         unfolded.clear();
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
-        insert = db.prepareStatement("INSERT OR REPLACE INTO samples (idx, seq, ts_us, req_id, model, upstream_model, lane,"
-                + " provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens,"
-                + " cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance,"
-                + " session_id, first_idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        insert = Writes.insertSample(db);
     }
 
     @Override
@@ -129,14 +128,7 @@ public final class SqliteProjection implements Projection {
             insert.executeBatch();
         }
         if (!quota.isEmpty()) {
-            try (PreparedStatement ps = db.prepareStatement("INSERT INTO quota_usage (minute_start, lane, model, requests,"
-                    + " input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, limited)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (minute_start, lane, model) DO UPDATE SET"
-                    + " requests = requests + excluded.requests, input_tokens = input_tokens + excluded.input_tokens,"
-                    + " output_tokens = output_tokens + excluded.output_tokens,"
-                    + " cache_creation_input_tokens = cache_creation_input_tokens + excluded.cache_creation_input_tokens,"
-                    + " cache_read_input_tokens = cache_read_input_tokens + excluded.cache_read_input_tokens,"
-                    + " limited = limited + excluded.limited")) {
+            try (PreparedStatement ps = Writes.addQuotaUsage(db)) {
                 for (var e : quota.entrySet()) {
                     QuotaKey k = e.getKey();
                     long[] v = e.getValue();
@@ -175,7 +167,7 @@ public final class SqliteProjection implements Projection {
         unfolded.clear();
         unfoldedInMemory = true;
         if (clockUs != Long.MIN_VALUE) {
-            try (PreparedStatement ps = db.prepareStatement("DELETE FROM samples WHERE ts_us < ? AND idx <= ?")) {
+            try (PreparedStatement ps = Writes.pruneSamples(db)) {
                 ps.setLong(1, clockUs - sampleTtl.toNanos() / 1_000);
                 ps.setLong(2, index);
                 ps.executeUpdate();
@@ -190,12 +182,7 @@ public final class SqliteProjection implements Projection {
 
     @Override
     public void wipe(Connection db) throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.executeUpdate("DELETE FROM samples");
-            s.executeUpdate("DELETE FROM " + Rollups.HOUR);
-            s.executeUpdate("DELETE FROM " + Rollups.DAY);
-            s.executeUpdate("DELETE FROM quota_usage");
-        }
+        Writes.wipe(db, Tables.SAMPLES, Tables.ROLLUP_HOUR, Tables.ROLLUP_DAY, Tables.QUOTA_USAGE);
         QuotaTables.wipe(db);
         CheckpointStore.delete(db, ROLLUPS);
         rolledUpTo = -1;

@@ -2,6 +2,8 @@ package dev.ccp.projector.sqlite;
 
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.readmodel.LatencySketch;
+import dev.ccp.readmodel.Tables;
+import dev.ccp.readmodel.Writes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,8 +19,8 @@ import java.util.TreeMap;
  * many steps they are published, and whether or not retention has pruned the samples already folded.
  */
 public final class Rollups {
-    public static final String HOUR = "rollup_hour";
-    public static final String DAY = "rollup_day";
+    public static final String HOUR = Tables.ROLLUP_HOUR;
+    public static final String DAY = Tables.ROLLUP_DAY;
 
     private Rollups() {
     }
@@ -26,9 +28,7 @@ public final class Rollups {
     /** Folds the samples with {@code after < idx <= upTo}, read back from the table; returns the rollup rows written. */
     public static long fold(Connection db, long after, long upTo) throws SQLException {
         Folding f = new Folding();
-        try (PreparedStatement ps = db.prepareStatement(
-                "SELECT ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens,"
-                        + " cache_read_input_tokens, latency_ms FROM samples WHERE idx > ? AND idx <= ? ORDER BY idx, seq")) {
+        try (PreparedStatement ps = Writes.samplesToFold(db)) {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
             try (ResultSet rs = ps.executeQuery()) {
@@ -77,12 +77,8 @@ public final class Rollups {
         if (buckets.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement read = db.prepareStatement("SELECT count, errors, input_tokens, output_tokens,"
-                + " cache_creation_input_tokens, cache_read_input_tokens, latency_sketch FROM " + table
-                + " WHERE bucket_start = ? AND model = ? AND lane = ?");
-             PreparedStatement write = db.prepareStatement("INSERT OR REPLACE INTO " + table + " (bucket_start, model, lane,"
-                     + " count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,"
-                     + " latency_p50_ms, latency_p95_ms, latency_sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement read = Writes.readRollup(db, table);
+             PreparedStatement write = Writes.writeRollup(db, table)) {
             for (var e : buckets.entrySet()) {
                 Key k = e.getKey();
                 Bucket b = e.getValue();

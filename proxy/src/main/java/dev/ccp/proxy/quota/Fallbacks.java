@@ -1,7 +1,9 @@
 package dev.ccp.proxy.quota;
 
-import dev.ccp.proxy.routing.Catalog;
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.quota.Quota;
+import dev.ccp.policy.quota.QuotaConfig;
 
 import java.util.Optional;
 import java.util.function.Function;

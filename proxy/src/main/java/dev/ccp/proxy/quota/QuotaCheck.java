@@ -1,9 +1,13 @@
 package dev.ccp.proxy.quota;
 
+import dev.ccp.policy.quota.QuotaLoader;
+
+import dev.ccp.policy.quota.QuotaStanding;
+import dev.ccp.policy.quota.QuotaState;
 import dev.ccp.events.Decisions;
-import dev.ccp.proxy.routing.Catalog;
+import dev.ccp.policy.catalog.Catalog;
 import dev.ccp.proxy.routing.DecisionHeaders;
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRefusal;
 import dev.ccp.proxy.routing.RouteRequest;

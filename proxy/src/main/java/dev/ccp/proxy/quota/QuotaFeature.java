@@ -1,6 +1,9 @@
 package dev.ccp.proxy.quota;
 
 import dev.ccp.events.Durations;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaLoader;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.events.EventSink;
 import dev.ccp.proxy.metrics.ProxyMetrics;
@@ -8,7 +11,6 @@ import dev.ccp.proxy.resilience.Backoff;
 import dev.ccp.proxy.resilience.LimitPolicy;
 import dev.ccp.proxy.resilience.ResilienceMetrics;
 import dev.ccp.proxy.resilience.Sleeper;
-import dev.ccp.proxy.routing.Catalog;
 
 import java.time.Duration;
 import java.time.InstantSource;

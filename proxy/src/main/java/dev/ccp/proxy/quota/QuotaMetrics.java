@@ -1,5 +1,6 @@
 package dev.ccp.proxy.quota;
 
+import dev.ccp.policy.quota.QuotaStanding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

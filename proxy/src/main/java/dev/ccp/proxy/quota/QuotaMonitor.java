@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.Clocks;
 import dev.ccp.events.Event;
 import dev.ccp.events.Ids;
+import dev.ccp.policy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaConfigException;
+import dev.ccp.policy.quota.QuotaJson;
+import dev.ccp.policy.quota.QuotaLoader;
+import dev.ccp.policy.quota.QuotaState;
+import dev.ccp.policy.quota.QuotaUsageReader;
 import dev.ccp.proxy.events.EventSink;
 
 import java.nio.file.Path;
@@ -54,7 +60,7 @@ public final class QuotaMonitor implements AutoCloseable {
         this.providers = providers;
         this.config = new AtomicReference<>(initial);
         this.state = new AtomicReference<>(QuotaState.empty(initial, clock.instant()));
-        this.reader = new QuotaUsageReader(db);
+        this.reader = ReadModelQuotaUsage.reader(db);
     }
 
     /** Starts polling, and records the config in force as a ConfigChanged event. */

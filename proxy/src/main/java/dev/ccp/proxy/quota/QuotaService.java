@@ -2,6 +2,10 @@ package dev.ccp.proxy.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccp.policy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaConfigException;
+import dev.ccp.policy.quota.QuotaJson;
+import dev.ccp.policy.quota.QuotaState;
 import dev.ccp.proxy.http.ApiErrors;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;

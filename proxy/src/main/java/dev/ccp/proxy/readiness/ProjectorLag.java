@@ -1,14 +1,13 @@
 package dev.ccp.proxy.readiness;
 
 import dev.ccp.events.EventLog;
+import dev.ccp.readmodel.Reads;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,30 +31,19 @@ final class ProjectorLag {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(1_000);
-        try (Connection c = config.createConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
-            String nameColumn = null;
-            boolean hasIdx = false;
-            try (ResultSet cols = s.executeQuery("PRAGMA table_info(checkpoints)")) {
-                while (cols.next()) {
-                    String col = cols.getString("name");
-                    if (col.equals("name") || col.equals("projection")) {
-                        nameColumn = col;
-                    } else if (col.equals("idx")) {
-                        hasIdx = true;
-                    }
-                }
-            }
-            if (nameColumn == null || !hasIdx) {
+        try (Connection c = config.createConnection("jdbc:sqlite:" + db)) {
+            Map<String, Long> indexes;
+            try {
+                indexes = Reads.checkpointIndexes(c);
+            } catch (IllegalStateException e) {
                 return new Lag(null, Map.of(), "no checkpoints table in " + db);
             }
             Map<String, Long> lags = new LinkedHashMap<>();
             long max = 0;
-            try (ResultSet rs = s.executeQuery("SELECT " + nameColumn + ", idx FROM checkpoints ORDER BY " + nameColumn)) {
-                while (rs.next()) {
-                    long lag = log.countAfter(rs.getLong(2));
-                    lags.put(rs.getString(1), lag);
-                    max = Math.max(max, lag);
-                }
+            for (var e : indexes.entrySet()) {
+                long lag = log.countAfter(e.getValue());
+                lags.put(e.getKey(), lag);
+                max = Math.max(max, lag);
             }
             return lags.isEmpty() ? new Lag(null, lags, "no checkpoint recorded yet") : new Lag(max, lags, null);
         } catch (SQLException | RuntimeException e) {

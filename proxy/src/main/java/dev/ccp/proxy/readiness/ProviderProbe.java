@@ -1,6 +1,6 @@
 package dev.ccp.proxy.readiness;
 
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Provider;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ccp.readmodel.Reads;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -46,12 +47,6 @@ public final class UsageReadService implements HttpService {
     static final int MAX_LIMIT = 10_000;
     private static final Logger LOG = Logger.getLogger(UsageReadService.class.getName());
     private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
-    private static final String SAMPLE_COLUMNS = "ts_us, req_id, model, lane, provider, decision, op, status, header_mode,"
-            + " http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens,"
-            + " cache_read_input_tokens, stop_reason, outcome, attempts, upstream_model";
-    private static final String ROLLUP_COLUMNS = "bucket_start, model, lane, count, errors, input_tokens, output_tokens,"
-            + " cache_creation_input_tokens, cache_read_input_tokens, latency_p50_ms, latency_p95_ms";
-
     private final Path dbPath;
 
     /** @param dbPath the projection database ({@code CCP_DB_PATH}, default {@code logs/ccp.sqlite3}) */
@@ -78,9 +73,7 @@ public final class UsageReadService implements HttpService {
             badRequest(res, e.getMessage());
             return;
         }
-        String sql = "SELECT " + SAMPLE_COLUMNS + " FROM samples WHERE ts_us >= ?"
-                + (model != null ? " AND model = ?" : "") + " ORDER BY ts_us, idx, seq LIMIT ?";
-        List<Map<String, Object>> rows = query(res, sql, since * 1_000_000L, model, limit + 1);
+        List<Map<String, Object>> rows = query(res, c -> Reads.samplesSince(c, model != null), since * 1_000_000L, model, limit + 1);
         if (rows == null) {
             return;
         }
@@ -122,10 +115,9 @@ public final class UsageReadService implements HttpService {
             return;
         }
         long size = granularity.equals("hour") ? 3_600 : 86_400;
-        String sql = "SELECT " + ROLLUP_COLUMNS + " FROM rollup_" + granularity + " WHERE bucket_start > ?"
-                + (model != null ? " AND model = ?" : "") + " ORDER BY bucket_start, model, lane LIMIT ?";
+        String g = granularity;
         long from = since == null ? Long.MIN_VALUE : since - size;
-        List<Map<String, Object>> rows = query(res, sql, from, model, MAX_LIMIT);
+        List<Map<String, Object>> rows = query(res, c -> Reads.rollupsAfter(c, g, model != null), from, model, MAX_LIMIT);
         if (rows == null) {
             return;
         }
@@ -147,11 +139,15 @@ public final class UsageReadService implements HttpService {
     }
 
     /** Rows as ordered maps; null when an error answer was sent. No database yet means no rows. */
-    private List<Map<String, Object>> query(ServerResponse res, String sql, long from, String model, int limit) {
+    private interface Query {
+        PreparedStatement prepare(Connection c) throws SQLException;
+    }
+
+    private List<Map<String, Object>> query(ServerResponse res, Query query, long from, String model, int limit) {
         if (!Files.exists(dbPath)) {
             return new ArrayList<>();
         }
-        try (Connection c = openReadOnly(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = openReadOnly(); PreparedStatement ps = query.prepare(c)) {
             int i = 1;
             ps.setLong(i++, from);
             if (model != null) {
@@ -171,7 +167,7 @@ public final class UsageReadService implements HttpService {
             }
             return rows;
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+            if (Reads.noTable(e)) {
                 return new ArrayList<>();
             }
             LOG.log(Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());

@@ -2,10 +2,10 @@ package dev.ccp.proxy.resilience;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.Decisions;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.quota.QuotaConfig;
 import dev.ccp.proxy.quota.Fallbacks;
-import dev.ccp.proxy.quota.QuotaConfig;
-import dev.ccp.proxy.routing.Catalog;
-import dev.ccp.proxy.routing.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 

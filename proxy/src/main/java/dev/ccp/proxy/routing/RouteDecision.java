@@ -1,5 +1,6 @@
 package dev.ccp.proxy.routing;
 
+import dev.ccp.policy.catalog.Provider;
 /**
  * The routing outcome for one request (or one attempt, after a reroute).
  *

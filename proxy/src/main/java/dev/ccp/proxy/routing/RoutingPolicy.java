@@ -1,6 +1,9 @@
 package dev.ccp.proxy.routing;
 
 import dev.ccp.events.Decisions;
+import dev.ccp.policy.catalog.Catalog;
+import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.catalog.Route;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.ccp.proxy.upstream;
 
 import dev.ccp.events.HeaderModes;
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Provider;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

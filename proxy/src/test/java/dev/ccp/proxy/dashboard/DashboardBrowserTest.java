@@ -3,15 +3,13 @@ package dev.ccp.proxy.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
-import dev.ccp.projector.Progress;
-import dev.ccp.projector.Projector;
-import dev.ccp.projector.Settings;
-import dev.ccp.projector.metrics.ProjectorMetrics;
+import dev.ccp.events.testing.ChildJvm;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
-import dev.ccp.proxy.testing.FakeProvider;
-import dev.ccp.proxy.testing.TestLicenses;
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.FakeProvider;
+import dev.ccp.testkit.ModuleJars;
+import dev.ccp.testkit.TestLicenses;
+import dev.ccp.testkit.TwoLaneCatalog;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +36,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 
 import static org.awaitility.Awaitility.await;
@@ -49,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, never a download):
- * the proxy and the projector run over a real Chronicle log and SQLite file, fake providers answer
+ * the proxy (in-process) and the projector (its packaged jar, a separate process) share a real
+ * Chronicle log and SQLite file, fake providers answer
  * real traffic, and the page must show what usage.jsonl holds, push a new request within 2 s, and
  * show its event trail. Screenshots land in target/dashboard-screenshots (docs/DASHBOARD.md shows them).
  */
@@ -79,20 +75,17 @@ class DashboardBrowserTest {
                 """);
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false);
              FakeProvider zai = new FakeProvider("zai", "/api/anthropic", true)) {
+            CcpPaths paths = CcpPaths.under(dir);
             Map<String, String> env = new HashMap<>(TestLicenses.licensed(dir));
-            env.put("CCP_HOME", dir.toString());
-            env.put("CCP_LOG_DIR", dir.resolve("logs").toString());
-            env.put("CCP_RESULTS_DIR", dir.resolve("results").toString());
+            env.putAll(ModuleJars.env(paths));
             env.put("CCP_PROVIDERS_FILE", TwoLaneCatalog.write(dir, anthropic, zai).toString());
             env.put("CCP_QUOTAS_FILE", quotas.toString());
             env.put("ZAI_API_KEY", "zai-browser-key");
-            CcpPaths paths = CcpPaths.from(env, dir.toString());
-            AtomicBoolean stop = new AtomicBoolean();
-            try (ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[] {"--port", "0"}, env))) {
-                CompletableFuture<?> projector = CompletableFuture.runAsync(() -> Projector.follow(paths,
-                        Set.copyOf(Projector.PROJECTIONS), Settings.DEFAULTS.withRollupInterval(Duration.ofSeconds(1)),
-                        false, Progress.NONE, new ProjectorMetrics(() -> 0), stop::get));
-                try {
+            Map<String, String> projectorEnv = new HashMap<>(ModuleJars.env(paths));
+            projectorEnv.put("CCP_ROLLUP_INTERVAL", "1s");
+            try (ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[] {"--port", "0"}, env));
+                 ChildJvm projector = ChildJvm.start(ModuleJars.command("projector", "--metrics-port", "0"), projectorEnv)) {
+                {
                     String base = "http://127.0.0.1:" + proxy.port();
                     for (int i = 0; i < 12; i++) {
                         send(base, i % 3 == 0 ? "claude-sonnet-4-5" : "claude-3-5-haiku-20241022", i % 2 == 0, "session-a");
@@ -188,9 +181,6 @@ class DashboardBrowserTest {
                         browser.quit();
                         driver.stop();
                     }
-                } finally {
-                    stop.set(true);
-                    projector.get();
                 }
             }
         }

@@ -3,11 +3,11 @@ package dev.ccp.proxy.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
-import dev.ccp.projector.Projector;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
-import dev.ccp.proxy.testing.FakeProvider;
 import dev.ccp.proxy.testing.OneProviderCatalog;
+import dev.ccp.testkit.FakeProvider;
+import dev.ccp.testkit.ModuleJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -128,9 +127,10 @@ class DashboardServiceTest {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false); ProxyServer proxy = start(anthropic)) {
             CcpPaths paths = CcpPaths.under(dir);
             message(proxy);
-            org.awaitility.Awaitility.await().until(() -> proxy.eventWriter().queued() == 0
-                    && Projector.catchUp(paths, Set.copyOf(Projector.PROJECTIONS)).applied() >= 0
-                    && JSON.readTree(get(proxy, "/dashboard/api/overview").body()).get("totals").get("requests").asLong() == 1);
+            org.awaitility.Awaitility.await().until(() -> {
+                ModuleJars.projectOnce(paths);
+                return JSON.readTree(get(proxy, "/dashboard/api/overview").body()).get("totals").get("requests").asLong() == 1;
+            });
             message(proxy);
             message(proxy);
             org.awaitility.Awaitility.await().until(() ->
@@ -139,7 +139,7 @@ class DashboardServiceTest {
             assertEquals(1, o.get("totals").get("requests").asLong(), "only what the projector applied");
             assertTrue(o.get("projector").get("applied_until").isTextual());
 
-            Projector.catchUp(paths, Set.copyOf(Projector.PROJECTIONS));
+            ModuleJars.projectOnce(paths);
             JsonNode caught = JSON.readTree(get(proxy, "/dashboard/api/overview").body());
             assertEquals(0, caught.get("projector").get("lag_events").asLong());
             assertEquals(3, caught.get("totals").get("requests").asLong());

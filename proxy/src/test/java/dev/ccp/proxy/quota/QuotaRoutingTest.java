@@ -1,11 +1,11 @@
 package dev.ccp.proxy.quota;
 
-import dev.ccp.proxy.testing.TestLicenses;
+import dev.ccp.testkit.TestLicenses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.Event;
-import dev.ccp.projector.Projector;
+import dev.ccp.testkit.ModuleJars;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
 import dev.ccp.proxy.testing.EventReader;
@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Quotas end to end: traffic through the running proxy, the real projector building quota_usage from
+ * Quotas end to end: traffic through the running proxy, the real projector (its jar, as a process) building quota_usage from
  * its events, the proxy's poller reading it, and routing changing. The clock is injected: the window
  * frees by moving it, not by waiting.
  */
@@ -109,7 +109,7 @@ class QuotaRoutingTest {
     private void project(int finishedRequests) {
         await().atMost(Duration.ofSeconds(10)).until(() -> EventReader.all(config.paths().queueDir()).stream()
                 .filter(e -> e instanceof Event.ResponseCompleted).count() >= finishedRequests);
-        Projector.catchUp(config.paths(), Set.of("sqlite"));
+        ModuleJars.projectOnce(config.paths(), "sqlite");
     }
 
     private String decision(HttpResponse<?> res) {

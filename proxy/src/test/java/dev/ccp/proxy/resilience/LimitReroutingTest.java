@@ -1,6 +1,6 @@
 package dev.ccp.proxy.resilience;
 
-import dev.ccp.proxy.testing.TestLicenses;
+import dev.ccp.testkit.TestLicenses;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -9,9 +9,9 @@ import com.anthropic.models.messages.MessageCreateParams;
 import dev.ccp.events.Event;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
-import dev.ccp.proxy.quota.QuotaConfig;
+import dev.ccp.policy.quota.QuotaConfig;
 import dev.ccp.proxy.testing.EventReader;
-import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.testkit.FakeProvider;
 import dev.ccp.proxy.testing.ScriptedProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

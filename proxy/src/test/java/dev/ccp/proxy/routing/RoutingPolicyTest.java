@@ -1,5 +1,6 @@
 package dev.ccp.proxy.routing;
 
+import dev.ccp.policy.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,13 +1,13 @@
 package dev.ccp.proxy.sampling;
 
-import dev.ccp.proxy.testing.TwoLaneCatalog;
+import dev.ccp.testkit.TwoLaneCatalog;
 
 import dev.ccp.events.Event;
 import dev.ccp.events.EventCodec;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
 import dev.ccp.proxy.testing.EventReader;
-import dev.ccp.proxy.testing.FakeProvider;
+import dev.ccp.testkit.FakeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package dev.ccp.proxy.testing;
 
+import dev.ccp.testkit.FakeProvider;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Header;

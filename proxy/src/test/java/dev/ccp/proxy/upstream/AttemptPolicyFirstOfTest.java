@@ -1,7 +1,7 @@
 package dev.ccp.proxy.upstream;
 
 import dev.ccp.events.Decisions;
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRequest;
 import org.junit.jupiter.api.Test;

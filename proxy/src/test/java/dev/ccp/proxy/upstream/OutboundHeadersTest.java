@@ -1,6 +1,6 @@
 package dev.ccp.proxy.upstream;
 
-import dev.ccp.proxy.routing.Provider;
+import dev.ccp.policy.catalog.Provider;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.WritableHeaders;

@@ -1,0 +1,295 @@
+package dev.ccp.policy.catalog;
+
+import dev.ccp.events.HeaderModes;
+import dev.ccp.policy.catalog.MergedCatalog.Where;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The merge of catalog layers (see {@link MergedCatalog} for the rules). One use per merge. */
+final class CatalogMerge {
+    private static final class ProviderDraft {
+        final String name;
+        final Where defined;
+        URI baseUrl;
+        Where baseUrlFrom;
+        String authEnv;
+        Where authFrom;
+        String headerMode;
+        Where headerModeFrom;
+
+        ProviderDraft(String name, Where defined) {
+            this.name = name;
+            this.defined = defined;
+        }
+    }
+
+    private record RouteDraft(String match, String provider, String upstreamModel, Where where) {
+    }
+
+    private final Map<String, ProviderDraft> providers = new LinkedHashMap<>();
+    private List<RouteDraft> routes = new ArrayList<>();
+    private String defaultProvider;
+    private Where defaultFrom;
+    private final Map<String, Where> keys = new LinkedHashMap<>();
+    private final Set<String> layers = new LinkedHashSet<>();
+
+    static CatalogMerge empty() {
+        return new CatalogMerge();
+    }
+
+    static CatalogMerge overPolicy() {
+        CatalogMerge m = new CatalogMerge();
+        Catalog policy = Catalog.builtIn();
+        for (Provider p : policy.providers().values()) {
+            ProviderDraft d = new ProviderDraft(p.name(), Where.POLICY);
+            d.baseUrl = p.baseUrl();
+            d.baseUrlFrom = Where.POLICY;
+            d.authEnv = p.authEnv();
+            d.authFrom = Where.POLICY;
+            if (!p.passesClientCredentials()) {
+                d.headerMode = p.headerMode();
+                d.headerModeFrom = Where.POLICY;
+            }
+            m.providers.put(p.name(), d);
+        }
+        for (Route r : policy.routes()) {
+            m.routes.add(new RouteDraft(r.match(), r.provider(), r.upstreamModel(), Where.POLICY));
+        }
+        m.defaultProvider = policy.defaultProvider();
+        m.defaultFrom = Where.POLICY;
+        m.layers.add(MergedCatalog.POLICY);
+        return m;
+    }
+
+    /** Applies one file's document (null for an empty file). */
+    void apply(YamlNode root, String source) {
+        layers.add(source);
+        if (root == null || root.value() == null) {
+            return;
+        }
+        if (!root.isMap()) {
+            throw new CatalogException(source + ":" + root.line()
+                    + ": the catalog must be a mapping with providers, routes and default_provider");
+        }
+        Map<String, YamlNode> doc = root.map();
+        YamlNode ps = doc.get("providers");
+        if (ps != null && ps.value() != null) {
+            if (!ps.isMap()) {
+                throw new CatalogException(at(source, ps) + "providers must be a mapping of provider names to settings");
+            }
+            for (Map.Entry<String, YamlNode> e : ps.map().entrySet()) {
+                provider(e.getKey(), e.getValue(), source);
+            }
+        }
+        YamlNode rs = doc.get("routes");
+        if (rs != null) {
+            List<RouteDraft> replaced = new ArrayList<>();
+            if (rs.value() != null) {
+                if (!rs.isList()) {
+                    throw new CatalogException(at(source, rs) + "routes must be a list");
+                }
+                int i = 0;
+                for (YamlNode r : rs.list()) {
+                    i++;
+                    if (!r.isMap()) {
+                        throw new CatalogException(at(source, r) + "route " + i + " must be a mapping with match and provider");
+                    }
+                    String match = text(r, "match");
+                    if (match == null || match.isBlank()) {
+                        throw new CatalogException(at(source, r) + "route " + i + " has no match");
+                    }
+                    String upstream = text(r, "upstream_model");
+                    replaced.add(new RouteDraft(match, text(r, "provider"),
+                            upstream == null || upstream.isBlank() ? null : upstream, new Where(source, r.line())));
+                }
+            }
+            routes = replaced;
+        }
+        YamlNode def = doc.get("default_provider");
+        if (def != null && def.text() != null) {
+            defaultProvider = def.text();
+            defaultFrom = new Where(source, def.line());
+        }
+        YamlNode ks = doc.get("license_public_keys");
+        if (ks != null && ks.value() != null) {
+            if (!ks.isList()) {
+                throw new CatalogException(at(source, ks) + "license_public_keys must be a list of base64 public keys");
+            }
+            for (YamlNode k : ks.list()) {
+                if (k.text() != null && !k.text().isBlank()) {
+                    keys.putIfAbsent(k.text().strip(), new Where(source, k.line()));
+                }
+            }
+        }
+    }
+
+    private void provider(String name, YamlNode node, String source) {
+        if (node.value() == null) {
+            node = new YamlNode(Map.of(), node.line());
+        }
+        if (!node.isMap()) {
+            throw new CatalogException(at(source, node) + "provider " + name + " must be a mapping (base_url, auth or auth_env, header_mode)");
+        }
+        int line = node.line();
+        ProviderDraft d = providers.computeIfAbsent(name, n -> new ProviderDraft(n, new Where(source, line)));
+        Map<String, YamlNode> f = node.map();
+        YamlNode baseUrl = f.get("base_url");
+        if (baseUrl != null) {
+            d.baseUrl = baseUrl(name, baseUrl, source);
+            d.baseUrlFrom = new Where(source, baseUrl.line());
+        }
+        String auth = text(node, "auth");
+        String authEnv = text(node, "auth_env");
+        Where authAt = new Where(source, (f.get("auth_env") != null ? f.get("auth_env") : f.getOrDefault("auth", node)).line());
+        if (auth != null && !auth.equals("passthrough") && authEnv == null) {
+            throw new CatalogException(at(source, f.get("auth")) + "provider " + name + " has auth: " + auth
+                    + " (expected passthrough, or auth_env naming the key's variable)");
+        }
+        if ("passthrough".equals(auth)) {
+            if (authEnv != null) {
+                throw new CatalogException(at(source, f.get("auth")) + "provider " + name + " has both auth: passthrough and auth_env");
+            }
+            d.authEnv = null;
+            d.authFrom = authAt;
+            d.headerMode = null;
+            d.headerModeFrom = null;
+        } else if (authEnv != null) {
+            if (authEnv.isBlank()) {
+                throw new CatalogException(at(source, f.get("auth_env")) + "provider " + name + " has an empty auth_env");
+            }
+            d.authEnv = authEnv.strip();
+            d.authFrom = authAt;
+        }
+        YamlNode hm = f.get("header_mode");
+        if (hm != null && hm.text() != null) {
+            String mode = CatalogLoader.headerMode(hm.text());
+            if (mode == null) {
+                throw new CatalogException(at(source, hm) + "provider " + name
+                        + " header_mode must be x-api-key or authorization, not " + hm.text());
+            }
+            d.headerMode = mode;
+            d.headerModeFrom = new Where(source, hm.line());
+        }
+        // Other keys are ignored so the schema can grow (said in providers.example.yaml).
+    }
+
+    private static URI baseUrl(String name, YamlNode node, String source) {
+        String url = node.text();
+        if (url == null || url.isBlank()) {
+            throw new CatalogException(at(source, node) + "provider " + name + " has no base_url");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException(at(source, node) + "provider " + name + " base_url is not a URL: " + url);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new CatalogException(at(source, node) + "provider " + name
+                    + " base_url must be http(s)://host[:port][/path]: " + url);
+        }
+        if (uri.getUserInfo() != null) {
+            throw new CatalogException(at(source, node) + "provider " + name
+                    + " base_url must not carry credentials (use auth_env)");
+        }
+        return uri;
+    }
+
+    /** {@code ZAI_HEADER_MODE} (header mode of the zai provider) and {@code FORCE_HAIKU_TO_ZAI=1} (haiku → zai first). */
+    void applyVariables(Map<String, String> env) {
+        String mode = env.get("ZAI_HEADER_MODE");
+        ProviderDraft zai = providers.get("zai");
+        if (mode != null && !mode.isBlank() && zai != null && zai.authEnv != null) {
+            String m = CatalogLoader.headerMode(mode);
+            if (m == null) {
+                throw new CatalogException("ZAI_HEADER_MODE=" + mode + " must be x-api-key or authorization");
+            }
+            zai.headerMode = m;
+            zai.headerModeFrom = Where.variable("ZAI_HEADER_MODE");
+            layers.add("ZAI_HEADER_MODE");
+        }
+        String force = env.get("FORCE_HAIKU_TO_ZAI");
+        if (force != null && Set.of("1", "true", "yes", "on").contains(force.trim().toLowerCase(Locale.ROOT)) && zai != null) {
+            boolean first = !routes.isEmpty() && routes.getFirst().provider() != null
+                    && routes.getFirst().provider().equals("zai") && "haiku".equalsIgnoreCase(routes.getFirst().match());
+            if (!first) {
+                routes.addFirst(new RouteDraft("haiku", "zai", null, Where.variable("FORCE_HAIKU_TO_ZAI")));
+                layers.add("FORCE_HAIKU_TO_ZAI");
+            }
+        }
+    }
+
+    /**
+     * Checks what only the merged whole can tell and builds the catalog.
+     *
+     * @param standalone true when no policy lies beneath (a single file read on its own)
+     */
+    MergedCatalog finish(boolean standalone) {
+        String sourceName = String.join(" + ", layers);
+        if (providers.isEmpty()) {
+            throw new CatalogException(sourceName + ": no providers defined");
+        }
+        Map<String, Where> provenance = new LinkedHashMap<>();
+        Map<String, Provider> built = new LinkedHashMap<>();
+        for (ProviderDraft d : providers.values()) {
+            if (d.baseUrl == null) {
+                throw new CatalogException(d.defined + ": provider " + d.name + " has no base_url");
+            }
+            Provider p = d.authEnv == null
+                    ? new Provider(d.name, d.baseUrl, null, HeaderModes.PASSTHROUGH)
+                    : new Provider(d.name, d.baseUrl, d.authEnv, d.headerMode == null ? HeaderModes.X_API_KEY : d.headerMode);
+            built.put(d.name, p);
+            provenance.put("providers." + d.name, d.defined);
+            provenance.put("providers." + d.name + ".base_url", d.baseUrlFrom);
+            provenance.put("providers." + d.name + ".auth", d.authFrom == null ? d.defined : d.authFrom);
+            if (d.authEnv != null) {
+                provenance.put("providers." + d.name + ".header_mode", d.headerModeFrom == null ? d.authFrom : d.headerModeFrom);
+            }
+        }
+        List<Route> builtRoutes = new ArrayList<>();
+        int i = 0;
+        for (RouteDraft r : routes) {
+            i++;
+            if (r.provider() == null || !built.containsKey(r.provider())) {
+                throw new CatalogException(r.where() + ": route " + i + " (match " + r.match() + ") names unknown provider "
+                        + r.provider() + " (known: " + String.join(", ", built.keySet()) + ")");
+            }
+            builtRoutes.add(new Route(r.match(), r.provider(), r.upstreamModel()));
+            provenance.put("routes[" + (i - 1) + "]", r.where());
+        }
+        String def = defaultProvider;
+        Where defFrom = defaultFrom;
+        if (def == null) {
+            def = built.containsKey("anthropic") ? "anthropic" : built.keySet().iterator().next();
+            defFrom = standalone ? new Where(sourceName, 0) : Where.POLICY;
+        }
+        if (!built.containsKey(def)) {
+            throw new CatalogException(defFrom + ": default_provider " + def + " is not a provider (known: "
+                    + String.join(", ", built.keySet()) + ")");
+        }
+        provenance.put("default_provider", defFrom);
+        int k = 0;
+        for (Map.Entry<String, Where> key : keys.entrySet()) {
+            provenance.put("license_public_keys[" + k++ + "]", key.getValue());
+        }
+        Catalog catalog = new Catalog(built, builtRoutes, def, List.copyOf(keys.keySet()), sourceName);
+        return new MergedCatalog(catalog, List.copyOf(layers), provenance);
+    }
+
+    private static String at(String source, YamlNode node) {
+        return node == null || node.line() <= 0 ? source + ": " : source + ":" + node.line() + ": ";
+    }
+
+    private static String text(YamlNode node, String field) {
+        YamlNode v = node.map().get(field);
+        return v == null ? null : v.text();
+    }
+}

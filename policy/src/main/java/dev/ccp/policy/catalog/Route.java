@@ -1,0 +1,14 @@
+package dev.ccp.policy.catalog;
+
+import java.util.Locale;
+
+/**
+ * A catalog route: requests whose model contains {@code match} (case-insensitive) go to {@code provider}.
+ *
+ * @param upstreamModel the model name sent upstream instead of the client's, or {@code null} (the default) to keep it
+ */
+public record Route(String match, String provider, String upstreamModel) {
+    public boolean matches(String model) {
+        return model != null && model.toLowerCase(Locale.ROOT).contains(match.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,8 +1,0 @@
-package dev.ccp.proxy.routing;
-
-/** A catalog that cannot be used; the message names the file (and line when known) and the problem. */
-public final class CatalogException extends RuntimeException {
-    public CatalogException(String message) {
-        super(message);
-    }
-}
