@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
+import dev.ccp.proxy.testing.EventReader;
 import dev.ccp.proxy.testing.OneProviderCatalog;
 import dev.ccp.testkit.FakeProvider;
 import dev.ccp.testkit.ModuleJars;
@@ -80,6 +81,12 @@ class DashboardServiceTest {
         }
     }
 
+    /** Until the log holds {@code n} finished requests (the writer thread appends them a moment after the answer). */
+    private static void awaitCompleted(CcpPaths paths, int n) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> EventReader.all(paths.queueDir())
+                .stream().filter(e -> e instanceof dev.ccp.events.Event.ResponseCompleted).count() >= n);
+    }
+
     private static void assertInvalid(HttpResponse<String> res, String messagePart) throws Exception {
         assertEquals(400, res.statusCode(), res.body());
         JsonNode doc = JSON.readTree(res.body());
@@ -127,14 +134,14 @@ class DashboardServiceTest {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false); ProxyServer proxy = start(anthropic)) {
             CcpPaths paths = CcpPaths.under(dir);
             message(proxy);
-            org.awaitility.Awaitility.await().until(() -> {
-                ModuleJars.projectOnce(paths);
-                return JSON.readTree(get(proxy, "/dashboard/api/overview").body()).get("totals").get("requests").asLong() == 1;
-            });
+            awaitCompleted(paths, 1);
+            ModuleJars.projectOnce(paths);
+            assertEquals(1, JSON.readTree(get(proxy, "/dashboard/api/overview").body()).get("totals").get("requests").asLong());
             message(proxy);
             message(proxy);
-            org.awaitility.Awaitility.await().until(() ->
-                    JSON.readTree(get(proxy, "/dashboard/api/overview").body()).get("projector").get("lag_events").asLong() >= 8);
+            awaitCompleted(paths, 3);
+            assertTrue(JSON.readTree(get(proxy, "/dashboard/api/overview").body()).get("projector").get("lag_events").asLong() >= 8,
+                    "the two requests' events are after the projector's checkpoint");
             JsonNode o = JSON.readTree(get(proxy, "/dashboard/api/overview").body());
             assertEquals(1, o.get("totals").get("requests").asLong(), "only what the projector applied");
             assertTrue(o.get("projector").get("applied_until").isTextual());
