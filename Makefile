@@ -31,7 +31,7 @@ projector: build ## the projector alone
 
 test: ## the whole test suite, the headless-Chromium tests included (-Pbrowser); writes results/TESTS.md
 	$(NEED_JDK)
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "make test needs Debian's chromium and chromium-driver: sudo apt-get install -y chromium chromium-driver" >&2; exit 2; }
+	@scripts/need-chromium.sh
 	@set -o pipefail; status=0; $(MVN) verify -Pbrowser || status=$$?; scripts/tests-report.sh; exit $$status
 
 CC := $(ROOT)/bin/cc
