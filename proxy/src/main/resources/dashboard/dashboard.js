@@ -9,7 +9,7 @@
     manual_override: '#0d9488', rejected: '#7f1d1d', fallback_unsupported: '#eab308'
   };
   const LIMIT_COLORS = { errors: '#dc2626', '429': '#f59e0b', '529': '#ea580c', '401': '#7c3aed' };
-  const state = { range: 'hour', filters: {}, source: null, charts: {}, overviewTimer: null, lastOverview: null };
+  const state = { range: 'hour', filters: {}, source: null, charts: {}, lastOverview: null };
   const $ = (sel) => document.querySelector(sel);
   const fmt = (n) => (n === null || n === undefined) ? '–' : Number(n).toLocaleString('en-US');
   const ms = (n) => (n === null || n === undefined) ? '–' : (n >= 10000 ? (n / 1000).toFixed(1) + ' s' : Math.round(n) + ' ms');
@@ -300,8 +300,19 @@
       body.prepend(feedRow(row, true));
       while (body.children.length > 200) body.lastElementChild.remove();
       $('#feed-empty').hidden = true;
+      overviewSoon();
     });
     source.addEventListener('projector', (ev) => projectorStatus(JSON.parse(ev.data)));
+  }
+
+  // A finished request changes the totals: redraw them shortly after (once for a burst), not only every 5 s.
+  let overviewTimer = null;
+  function overviewSoon() {
+    if (overviewTimer) return;
+    overviewTimer = setTimeout(() => {
+      overviewTimer = null;
+      loadOverview().catch((e) => showBanner(e.message));
+    }, 300);
   }
 
   // ---- drill-down ---------------------------------------------------------------------------------

@@ -135,6 +135,7 @@ class DashboardBrowserTest {
                         assertTrue(Duration.between(answered, Instant.now()).compareTo(Duration.ofSeconds(2)) <= 0);
                         String reqId = browser.findElement(By.cssSelector("#feed tbody tr")).getDomAttribute("data-req-id");
                         assertEquals(lastReqId(usage), reqId, "the newest row is the request just made");
+                        await().atMost(Duration.ofSeconds(5)).until(() -> "14".equals(requests.getDomAttribute("data-value")));
                         screenshot(browser, "dashboard-1280x800.png");
                         long height = ((Number) browser.executeScript("return document.documentElement.scrollHeight")).longValue();
                         browser.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 140, 4000)));
