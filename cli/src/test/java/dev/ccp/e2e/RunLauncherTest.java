@@ -61,8 +61,9 @@ class RunLauncherTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             List<ProcessHandle> jvms = await().atMost(Duration.ofSeconds(30))
                     .until(() -> ccpJvms(run), l -> l.size() == 2);
-            String log = Files.readString(dir.resolve("run.log"));
-            assertTrue(log.contains("ZAI_API_KEY is not set"), log);
+            // /healthz can answer before the proxy's start lines reach run.log through the launcher.
+            String log = await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("run.log")),
+                    l -> l.contains("ZAI_API_KEY is not set"));
             assertTrue(!log.contains("\tat "), "no stack trace at start:\n" + log);
 
             new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).inheritIO().start().waitFor();
