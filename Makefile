@@ -32,9 +32,10 @@ proxy: build ## the proxy alone
 projector: build ## the projector alone
 	@bin/ccp-projector
 
-test: ## the whole test suite; writes results/TESTS.md
+test: ## the whole test suite, the headless-Chromium tests included (-Pbrowser); writes results/TESTS.md
 	$(NEED_JDK)
-	@set -o pipefail; status=0; $(MVN) verify || status=$$?; scripts/tests-report.sh; exit $$status
+	@scripts/need-chromium.sh
+	@set -o pipefail; status=0; $(MVN) verify -Pbrowser || status=$$?; scripts/tests-report.sh; exit $$status
 
 chaos: ## the proxy kill -9 loop alone (8 SIGKILLs under load; also part of make test): 0 lost, 0 wrong outcome, 0 duplicated
 	$(NEED_JDK)

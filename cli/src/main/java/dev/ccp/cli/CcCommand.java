@@ -9,6 +9,8 @@ import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.control.PauseCommand;
 import dev.ccp.cli.control.ProvidersCommand;
 import dev.ccp.cli.control.ResumeCommand;
+import dev.ccp.cli.dashboard.DashboardCommand;
+import dev.ccp.cli.dashboard.StatuslineCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
@@ -56,6 +58,8 @@ import picocli.CommandLine.Command;
                 RepoMapCommand.class,
                 dev.ccp.cli.ca.CaCommand.class,
                 WhatIfCommand.class,
+                DashboardCommand.class,
+                StatuslineCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {

@@ -10,6 +10,7 @@ import dev.ccp.policy.price.LivePrices;
 import dev.ccp.policy.price.PriceFiles;
 import dev.ccp.proxy.admin.AdminService;
 import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.dashboard.DashboardService;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
@@ -33,6 +34,7 @@ import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
+import dev.ccp.readmodel.dashboard.DashboardReader;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -59,12 +61,15 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final ControlPlane control;
     private final QuotaFeature quotas;
+    private final DashboardService dashboard;
 
     private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
 
     private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer,
-                        UpstreamClients upstream, List<String> warnings, ControlPlane control, QuotaFeature quotas) {
+                        UpstreamClients upstream, List<String> warnings, ControlPlane control, QuotaFeature quotas,
+                        DashboardService dashboard) {
         this.upstream = upstream;
+        this.dashboard = dashboard;
         this.control = control;
         this.server = server;
         this.quotas = quotas;
@@ -142,6 +147,8 @@ public final class ProxyServer implements AutoCloseable {
         UpstreamClients upstream = opened.add(new UpstreamClients(config.timeouts(), config.forceH1()));
         control.onCatalogReload(c -> upstream.retain(c.providers().values()));
         UpstreamErrors upstreamErrors = new UpstreamErrors(clock);
+        DashboardService dashboard = new DashboardService(new DashboardReader(config.paths().dbPath()), log, clock,
+                () -> control.catalog().catalog().defaultProvider(), () -> quotas.monitor().state().inOrder());
         ProviderProbe probe = new ProviderProbe(clock, probeTtl,
                 config.timeouts().dial().plus(config.timeouts().tls()));
         ProxyContext ctx = customize.apply(ProxyContext.builder()
@@ -160,6 +167,7 @@ public final class ProxyServer implements AutoCloseable {
                                 control.catalog().catalog().providers().keySet(), clock, reloadEvery,
                                 line -> LOG.log(System.Logger.Level.INFO, line)),
                         clock))
+                .extraService(DashboardService.PATH, dashboard)
                 .build());
 
         // Set after the customizations, so no feature's context copy can drop it.
@@ -198,7 +206,7 @@ public final class ProxyServer implements AutoCloseable {
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance);
-        return new ProxyServer(server, serving, log, writer, upstream, warnings, control, quotas);
+        return new ProxyServer(server, serving, log, writer, upstream, warnings, control, quotas, dashboard);
     }
 
     /** AutoCloseables closed in reverse order of opening; a failing close does not stop the others. */
@@ -265,6 +273,8 @@ public final class ProxyServer implements AutoCloseable {
         });
         closing.add(upstream);
         closing.add(server::stop);
+        // Open live feeds end first, so the server's stop does not wait for them.
+        closing.add(dashboard::close);
         closing.add(quotas);
         closing.add(control);
         closing.close();

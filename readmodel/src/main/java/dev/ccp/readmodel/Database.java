@@ -46,6 +46,7 @@ public final class Database {
               project                     TEXT,
               cost_pusd                   INTEGER,
               list_cost_pusd              INTEGER,
+              first_idx                   INTEGER,
               PRIMARY KEY (idx, seq)
             ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",

@@ -23,7 +23,8 @@ public final class Migrations {
             new Added(Tables.SAMPLES, "session_id", "TEXT"),
             new Added(Tables.SAMPLES, "project", "TEXT"),
             new Added(Tables.SAMPLES, "cost_pusd", "INTEGER"),
-            new Added(Tables.SAMPLES, "list_cost_pusd", "INTEGER"));
+            new Added(Tables.SAMPLES, "list_cost_pusd", "INTEGER"),
+            new Added(Tables.SAMPLES, "first_idx", "INTEGER"));
 
     private Migrations() {
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * holds the two together).
  */
 public final class ClientEnvironment {
-    static final int DEFAULT_PORT = 8082;
+    public static final int DEFAULT_PORT = 8082;
     /** Variables naming the port, first set wins. */
     static final List<String> PORT_VARIABLES = List.of("CCP_PORT", "MITM_PORT");
     /**

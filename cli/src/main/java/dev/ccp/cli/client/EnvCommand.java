@@ -35,6 +35,10 @@ public final class EnvCommand extends CcSubcommand {
     @Mixin
     JsonOption json;
 
+    @picocli.CommandLine.Option(names = "--statusline",
+            description = "Print instead the ~/.claude/settings.json lines that make Claude Code show 'cc statusline'.")
+    boolean statusline;
+
     public EnvCommand(CliContext ctx) {
         super(ctx);
     }
@@ -42,6 +46,26 @@ public final class EnvCommand extends CcSubcommand {
     @Override
     protected int run() {
         int p = ClientEnvironment.port(port, ctx);
+        if (statusline) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("type", "command");
+            // The script finds the port in CCP_PORT; Claude Code runs the command through a shell.
+            line.put("command", (p == ClientEnvironment.DEFAULT_PORT ? "" : "CCP_PORT=" + p + " ")
+                    + ctx.paths().home().resolve("bin").resolve("cc") + " statusline");
+            line.put("padding", 0);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("statusLine", line);
+            if (!json.on()) {
+                err().println("# add to ~/.claude/settings.json (merged with what is there):");
+                err().flush();
+            }
+            try {
+                out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            return 0;
+        }
         Map<String, String> exports = mitm
                 ? ClientEnvironment.mitmExports(p, dev.ccp.cli.ca.CaCommand.ensure(ctx).ca().certificateFile())
                 : ClientEnvironment.exports(p);

@@ -95,4 +95,17 @@ class EnvCommandTest {
         assertEquals(2, r.exit());
         assertEquals(List.of("cc env: --project a b must be 1 to 64 letters, digits, dots, dashes or underscores"), r.errLines());
     }
+
+    @Test
+    void statuslinePrintsTheSettingsJsonThatRunsCcStatusline() throws Exception {
+        CcRunner.Result r = cc().run("env", "--statusline");
+        assertEquals(0, r.exit(), r.toString());
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals("command", doc.path("statusLine").path("type").asText());
+        assertEquals(root.resolve("bin").resolve("cc") + " statusline", doc.path("statusLine").path("command").asText());
+
+        CcRunner.Result other = cc().run("env", "9100", "--statusline");
+        assertEquals("CCP_PORT=9100 " + root.resolve("bin").resolve("cc") + " statusline",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(other.out()).path("statusLine").path("command").asText());
+    }
 }

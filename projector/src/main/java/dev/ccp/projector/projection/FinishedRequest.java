@@ -7,6 +7,8 @@ package dev.ccp.projector.projection;
  * {@code ttfbUs} is -1 when no byte reached the client; nullable strings are null when the log never said.
  * {@code cost} and {@code listCost} (pico-dollars) are derived by {@link RequestPricer} from the price
  * table, never read from an event: null when unpriced (or not priced yet).
+ * {@code sessionId} is Claude Code's session id from {@code RequestReceived}; {@code firstIndex} is the
+ * queue index of the request's first event, where a reader of its event trail starts.
  */
 public record FinishedRequest(long index, int seq, long tsUs, String reqId, String instance,
                               String model, String upstreamModel, String lane, String provider,
@@ -15,9 +17,9 @@ public record FinishedRequest(long index, int seq, long tsUs, String reqId, Stri
                               long inputTokens, long outputTokens,
                               long cacheCreationInputTokens, long cacheReadInputTokens,
                               String stopReason, String outcome, int attempts,
-                              String sessionId, String project, Long cost, Long listCost) {
+                              String sessionId, String project, Long cost, Long listCost, long firstIndex) {
 
-    /** Before pricing and without attribution (imported samples, tests). */
+    /** Before pricing and without attribution (tests); its trail starts at the event that finished it. */
     public FinishedRequest(long index, int seq, long tsUs, String reqId, String instance,
                            String model, String upstreamModel, String lane, String provider,
                            String decision, String op, int status, String headerMode, String http,
@@ -27,19 +29,19 @@ public record FinishedRequest(long index, int seq, long tsUs, String reqId, Stri
                            String stopReason, String outcome, int attempts) {
         this(index, seq, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status, headerMode,
                 http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens,
-                stopReason, outcome, attempts, null, null, null, null);
+                stopReason, outcome, attempts, null, null, null, null, index);
     }
 
     public FinishedRequest withSeq(int n) {
         return new FinishedRequest(index, n, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
                 headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
-                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, project, cost, listCost);
+                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, project, cost, listCost, firstIndex);
     }
 
     public FinishedRequest withCosts(Long providerCost, Long list) {
         return new FinishedRequest(index, seq, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
                 headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
-                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, project, providerCost, list);
+                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, project, providerCost, list, firstIndex);
     }
 
     /** The model the serving provider was asked for: the route's rewrite, else the client's. */

@@ -146,7 +146,7 @@ public final class RequestJoin {
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
                 e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                e.stopReason(), e.outcome(), e.attempts());
+                e.stopReason(), e.outcome(), e.attempts(), null, null, null, null, index);
     }
 
     /** The state as JSON text, for the checkpoint. */
@@ -260,14 +260,14 @@ public final class RequestJoin {
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                    e.stopReason(), e.outcome(), attempts, sessionId, project, null, null);
+                    e.stopReason(), e.outcome(), attempts, sessionId, project, null, null, firstIndex);
         }
 
         FinishedRequest lost(long index) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
             return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
-                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null);
+                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null, firstIndex);
         }
 
         private String opFromStream() {

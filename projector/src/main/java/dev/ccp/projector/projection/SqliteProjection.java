@@ -133,6 +133,7 @@ public final class SqliteProjection implements Projection {
             insert.setString(25, r.project());
             setPicos(insert, 26, r.cost());
             setPicos(insert, 27, r.listCost());
+            insert.setLong(28, r.firstIndex());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {
