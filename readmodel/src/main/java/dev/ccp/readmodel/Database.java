@@ -42,6 +42,11 @@ public final class Database {
               outcome                     TEXT,
               attempts                    INTEGER NOT NULL,
               instance                    TEXT,
+              session_id                  TEXT,
+              project                     TEXT,
+              cost_pusd                   INTEGER,
+              list_cost_pusd              INTEGER,
+              first_idx                   INTEGER,
               PRIMARY KEY (idx, seq)
             ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",
@@ -88,6 +93,8 @@ public final class Database {
               wall_us       INTEGER NOT NULL,
               PRIMARY KEY (minute_start, lane, model)
             ) WITHOUT ROWID""",
+            CostTable.DDL,
+            ProviderWindowsTable.DDL,
             // Team projections: the topic offsets saved with each checkpoint.
             SourcePositionStore.DDL);
 
@@ -134,6 +141,7 @@ public final class Database {
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
             }
+            Migrations.apply(c);
         }
         c.setAutoCommit(false);
         c.commit();

@@ -169,7 +169,7 @@ public final class RequestJoin {
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
                 e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                e.stopReason(), e.outcome(), e.attempts(), member);
+                e.stopReason(), e.outcome(), e.attempts(), null, null, null, null, index, member);
     }
 
     /** The state as JSON text, for the checkpoint. */
@@ -216,7 +216,7 @@ public final class RequestJoin {
     record OpenState(String reqId, long firstIndex, long firstTsUs, long lastTsUs, String instance,
                      Long receivedTsUs, String model, Boolean stream,
                      String decision, String lane, String provider, String upstreamModel, String headerMode,
-                     int attempts, String http) {
+                     int attempts, String http, String sessionId, String project) {
     }
 
     /** A request in flight. */
@@ -236,6 +236,8 @@ public final class RequestJoin {
         String headerMode;
         int attempts;
         String http;
+        String sessionId;
+        String project;
 
         Open(String reqId, long firstIndex, long firstTsUs, String instance) {
             this.reqId = reqId;
@@ -257,6 +259,8 @@ public final class RequestJoin {
             receivedTsUs = e.tsUs();
             model = e.model();
             stream = e.stream();
+            sessionId = e.sessionId();
+            project = e.project();
         }
 
         void routed(Event.RouteDecided e) {
@@ -283,14 +287,14 @@ public final class RequestJoin {
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                    e.stopReason(), e.outcome(), attempts, member);
+                    e.stopReason(), e.outcome(), attempts, sessionId, project, null, null, firstIndex, member);
         }
 
         FinishedRequest lost(long index, String member) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
             return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
-                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, member);
+                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null, firstIndex, member);
         }
 
         private String opFromStream() {
@@ -299,7 +303,7 @@ public final class RequestJoin {
 
         OpenState state() {
             return new OpenState(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs, model, stream,
-                    decision, lane, provider, upstreamModel, headerMode, attempts, http);
+                    decision, lane, provider, upstreamModel, headerMode, attempts, http, sessionId, project);
         }
 
         static Open from(OpenState s) {
@@ -315,6 +319,8 @@ public final class RequestJoin {
             o.headerMode = s.headerMode();
             o.attempts = s.attempts();
             o.http = s.http();
+            o.sessionId = s.sessionId();
+            o.project = s.project();
             return o;
         }
     }
