@@ -57,7 +57,7 @@ final class CostTables {
     void apply(Event event, List<FinishedRequest> finished) {
         for (FinishedRequest r : finished) {
             Key k = new Key(Math.floorDiv(r.tsUs(), HOUR_US) * 3600, orUnknown(r.lane()), orUnknown(r.model()),
-                    orEmpty(r.sessionId()), orEmpty(r.project()), "");
+                    orEmpty(r.sessionId()), orEmpty(r.project()), orEmpty(r.member()));
             long[] v = costs.computeIfAbsent(k, x -> new long[11]);
             v[0]++;
             if (r.cost() == null) {
