@@ -174,7 +174,7 @@ class ReportCommandsTest {
         Files.writeString(budget, "budget:\n  tokens: lots\n");
         CcRunner.Result bad = cc.run("usage");
         assertEquals(2, bad.exit());
-        assertEquals(List.of("cc usage: " + budget + ": budget.tokens must be a whole number >= 0, not 'lots'"), bad.errLines());
+        assertEquals(List.of("cc usage: " + budget + ":2: budget.tokens must be a whole number >= 0, not 'lots'"), bad.errLines());
     }
 
     @Test
