@@ -2,7 +2,6 @@ package dev.ccp.cli.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.PrintWriter;
 
@@ -14,7 +13,7 @@ public final class Json {
 
     /** Built on first use only, so commands that print text never load Jackson. */
     private static final class Holder {
-        static final ObjectMapper MAPPER = JsonMapper.builder().build();
+        static final ObjectMapper MAPPER = dev.ccp.events.Json.MAPPER;
     }
 
     public static ObjectMapper mapper() {

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.util.StdConverter;
 import dev.ccp.events.Event;
 import dev.ccp.readmodel.Checkpoint;
 
+import dev.ccp.events.Json;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ import java.util.TreeMap;
 public final class MetricsProjection implements Projection {
     public static final String NAME = "metrics";
     static final List<String> DIMENSIONS = List.of("decision", "header_mode", "http", "lane", "model", "op", "outcome");
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Path file;
     private final long paceNanos;

@@ -2,10 +2,10 @@ package dev.ccp.projector.projection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ccp.events.Event;
 import dev.ccp.events.Outcomes;
 
+import dev.ccp.events.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * restarted projector continues exactly where the saved state left off.
  */
 public final class RequestJoin {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Orders requests by their first event; both never change while a request is in flight. */
     private static final Comparator<InFlight> BY_AGE =
             Comparator.comparingLong(InFlight::firstTsUs).thenComparingLong(InFlight::firstIndex);
