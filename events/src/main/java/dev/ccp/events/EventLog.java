@@ -45,6 +45,30 @@ public final class EventLog implements AutoCloseable {
         return new EventLog(dir, queue);
     }
 
+    /**
+     * Opens the log for its one writer, first releasing the write locks of a writer that died
+     * holding them. Chronicle would otherwise find a lock held by a dead process only when its lock
+     * timeout runs out (about 15 s), and that wait would fall on the first requests served.
+     */
+    public static EventLog openForWriting(Path dir) {
+        EventLog log = open(dir);
+        log.releaseLocksOfDeadWriters();
+        return log;
+    }
+
+    private void releaseLocksOfDeadWriters() {
+        queue.appendLock().forceUnlockIfProcessIsDead();
+        try {
+            // Chronicle keeps the queue's write lock package-private; it is the one a killed
+            // appender holds, and it checks itself that the holder's process is gone.
+            java.lang.reflect.Method writeLock = SingleChronicleQueue.class.getDeclaredMethod("writeLock");
+            writeLock.setAccessible(true);
+            ((net.openhft.chronicle.queue.impl.single.WriteLock) writeLock.invoke(queue)).forceUnlockIfProcessIsDead();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot check the event log's write lock in " + dir + ": " + e, e);
+        }
+    }
+
     public Path dir() {
         return dir;
     }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code error500}: a 500 with an Anthropic error body</li>
  *   <li>{@code hang-head}: never answers (until the test ends)</li>
+ *   <li>{@code slow-head-MS}: answers normally after MS milliseconds (a provider slow to start its answer)</li>
  *   <li>{@code hang-mid}: streams message_start, then goes silent</li>
  *   <li>{@code gated}: streams message_start, then waits for {@link #openGate()}</li>
  *   <li>{@code endless}: streams content deltas until the connection is closed</li>
@@ -130,6 +131,10 @@ public final class FakeProvider implements AutoCloseable {
         if (model.contains("hang-head")) {
             awaitRelease();
             return;
+        }
+        if (model.contains("slow-head-")) {
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Long.parseLong(model.substring(model.indexOf("slow-head-") + 10).replaceAll("\\D.*", "")) * 1_000_000L);
         }
         if (!stream) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");

@@ -218,8 +218,13 @@ final class CatalogMerge {
             zai.headerModeFrom = Where.variable("ZAI_HEADER_MODE");
             layers.add("ZAI_HEADER_MODE");
         }
-        String force = env.get("FORCE_HAIKU_TO_ZAI");
-        if (force != null && Set.of("1", "true", "yes", "on").contains(force.trim().toLowerCase(Locale.ROOT)) && zai != null) {
+        boolean force;
+        try {
+            force = dev.ccp.events.Flags.fromEnv(env, "FORCE_HAIKU_TO_ZAI");
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException(e.getMessage());
+        }
+        if (force && zai != null) {
             boolean first = !routes.isEmpty() && routes.getFirst().provider() != null
                     && routes.getFirst().provider().equals("zai") && "haiku".equalsIgnoreCase(routes.getFirst().match());
             if (!first) {

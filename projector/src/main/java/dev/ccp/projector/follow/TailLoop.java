@@ -2,6 +2,7 @@ package dev.ccp.projector.follow;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
+import dev.ccp.events.IndexNotInLogException;
 import dev.ccp.events.LogEntry;
 import dev.ccp.projector.Progress;
 import dev.ccp.projector.ProjectionBusyException;
@@ -247,12 +248,11 @@ public final class TailLoop {
                 List<LogEntry> chunk;
                 try {
                     chunk = reader.poll(100);
+                } catch (IndexNotInLogException e) {
+                    throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
+                            + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
+                            + "; run bin/ccp-projector --rebuild");
                 } catch (RuntimeException e) {
-                    if (e.getMessage() != null && e.getMessage().contains("is not in the log")) {
-                        throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
-                                + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
-                                + "; run bin/ccp-projector --rebuild");
-                    }
                     throw new ProjectorException("cannot read the log at " + paths.queueDir() + ": " + e.getMessage(), e);
                 }
                 long now = System.nanoTime();

@@ -62,12 +62,17 @@ public final class SqliteProjection implements Projection {
         insert = Writes.insertSample(db);
     }
 
+    /** The op of a {@code /v1/messages/count_tokens} call. */
+    static final String COUNT_TOKENS = "count_tokens";
+
     @Override
     public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
         quotaTables.apply(index, event, finished, join);
         for (FinishedRequest r : finished) {
             samples.add(r);
-            add(r.tsUs(), r.lane(), r.model(), new QuotaMinute(1, r.inputTokens(), r.outputTokens(),
+            // A count_tokens call is no completion: quota request caps and `cc usage` count completions.
+            long completions = COUNT_TOKENS.equals(r.op()) ? 0 : 1;
+            add(r.tsUs(), r.lane(), r.model(), new QuotaMinute(completions, r.inputTokens(), r.outputTokens(),
                     r.cacheCreationInputTokens(), r.cacheReadInputTokens(), 0));
         }
         switch (event) {

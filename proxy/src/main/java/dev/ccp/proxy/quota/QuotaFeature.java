@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Issue 7 wired together: the quota monitor (config + polled state), the routing check and warn
+ * Quotas and limit handling wired together: the quota monitor (config + polled state), the routing check and warn
  * header, {@code /v1/quotas}, and the limit/401 attempt policy. {@code ProxyServer.start} builds one;
  * tests may build their own with an injected {@link Sleeper}.
  *
@@ -62,6 +62,8 @@ public final class QuotaFeature implements AutoCloseable {
         }
         QuotaMonitor monitor = new QuotaMonitor(config.paths().dbPath(), clock, poll, initial, providers);
         ResilienceMetrics rm = new ResilienceMetrics(metrics.registry());
+        Catalog atStart = catalog.get();
+        rm.registerAtZero(atStart.providers().keySet(), atStart.defaultProvider());
         QuotaMetrics qm = new QuotaMetrics(metrics.registry());
         LimitPolicy limits = new LimitPolicy(catalog, monitor::config, env::get, Backoff.fromEnv(env), sleeper,
                 RandomGenerator.getDefault(), clock, rm);
