@@ -6,13 +6,18 @@ import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
 import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.price.LivePrices;
+import dev.ccp.policy.price.PriceFiles;
 import dev.ccp.proxy.admin.AdminService;
 import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.dashboard.DashboardService;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
 import dev.ccp.proxy.http.ClientConnectionFilter;
+import dev.ccp.proxy.mitm.Interception;
+import dev.ccp.proxy.mitm.MitmSettings;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.proxy.quota.QuotaCheck;
@@ -21,12 +26,15 @@ import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
+import dev.ccp.proxy.ratelimit.WindowConditions;
+import dev.ccp.proxy.readside.CostReadService;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
+import dev.ccp.readmodel.dashboard.DashboardReader;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -53,12 +61,15 @@ public final class ProxyServer implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final ControlPlane control;
     private final QuotaFeature quotas;
+    private final DashboardService dashboard;
 
     private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
 
     private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer,
-                        UpstreamClients upstream, List<String> warnings, ControlPlane control, QuotaFeature quotas) {
+                        UpstreamClients upstream, List<String> warnings, ControlPlane control, QuotaFeature quotas,
+                        DashboardService dashboard) {
         this.upstream = upstream;
+        this.dashboard = dashboard;
         this.control = control;
         this.server = server;
         this.quotas = quotas;
@@ -96,10 +107,12 @@ public final class ProxyServer implements AutoCloseable {
      * @throws dev.ccp.policy.catalog.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
+        // Interception settings first: a wrong value stops the start before anything runs.
+        MitmSettings mitm = MitmSettings.from(config.paths(), config.env(), config.timeouts().dial());
         // Everything opened so far, closed in reverse order when a later step fails: the start's one clean-up.
         Closer opened = new Closer();
         try {
-            return start(config, clock, customize, opened);
+            return start(config, clock, customize, mitm, opened);
         } catch (RuntimeException | Error e) {
             opened.close();
             throw e;
@@ -107,7 +120,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize,
-                                     Closer opened) {
+                                     MitmSettings mitm, Closer opened) {
         ControlPlane control = opened.add(ControlPlane.load(config.catalogFiles(), config.env(), config.paths(),
                 config.paused(), clock));
         checkPortFree(config.host(), config.port());
@@ -120,9 +133,12 @@ public final class ProxyServer implements AutoCloseable {
         QuotaFeature quotas = opened.add(QuotaFeature.create(config, clock, () -> control.catalog().catalog(), metrics,
                 Sleeper.REAL));
         RoutingPolicy policy = control.routingPolicy()
+                .conditions(new WindowConditions(quotas.windows()))
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();
+        Interception interception = Interception.create(mitm, clock, metrics.registry(), () -> control.catalog().catalog().providers().values().stream()
+                        .map(p -> p.baseUrl().toString()).toList());
 
         // Before serving: a lock left by a killed writer is released now, not on the first request's append.
         EventLog log = opened.add(EventLog.openForWriting(config.paths().queueDir()));
@@ -131,6 +147,8 @@ public final class ProxyServer implements AutoCloseable {
         UpstreamClients upstream = opened.add(new UpstreamClients(config.timeouts(), config.forceH1()));
         control.onCatalogReload(c -> upstream.retain(c.providers().values()));
         UpstreamErrors upstreamErrors = new UpstreamErrors(clock);
+        DashboardService dashboard = new DashboardService(new DashboardReader(config.paths().dbPath()), log, clock,
+                () -> control.catalog().catalog().defaultProvider(), () -> quotas.monitor().state().inOrder());
         ProviderProbe probe = new ProviderProbe(clock, probeTtl,
                 config.timeouts().dial().plus(config.timeouts().tls()));
         ProxyContext ctx = customize.apply(ProxyContext.builder()
@@ -144,6 +162,12 @@ public final class ProxyServer implements AutoCloseable {
                 .extraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
                 .extraService("/admin", new AdminService(control))
+                .extraService(CostReadService.PATH, new CostReadService(config.paths().dbPath(),
+                        LivePrices.loadOrEmpty(PriceFiles.of(config.paths(), env, null),
+                                control.catalog().catalog().providers().keySet(), clock, reloadEvery,
+                                line -> LOG.log(System.Logger.Level.INFO, line)),
+                        clock))
+                .extraService(DashboardService.PATH, dashboard)
                 .build());
 
         // Set after the customizations, so no feature's context copy can drop it.
@@ -160,9 +184,16 @@ public final class ProxyServer implements AutoCloseable {
                     // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
                     .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
+                    .addConnectionSelector(interception.connectSelector())
                     .routing(r -> routing(r, serving))
+                    // Interception mode: the decrypted side of CONNECT tunnels, same routing.
+                    .putSocket(Interception.SOCKET, s -> s.name(Interception.SOCKET).host("127.0.0.1").port(0).maxPayloadSize(-1)
+                            .connectionOptions(so -> so.tcpNoDelay(true))
+                            .tls(interception.tls())
+                            .routing(r -> interception.routing(r, rr -> routing(rr, serving))))
                     .build()
                     .start();
+            interception.listening(server.port(Interception.SOCKET));
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + rootMessage(e) + ")", e);
@@ -175,7 +206,7 @@ public final class ProxyServer implements AutoCloseable {
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance);
-        return new ProxyServer(server, serving, log, writer, upstream, warnings, control, quotas);
+        return new ProxyServer(server, serving, log, writer, upstream, warnings, control, quotas, dashboard);
     }
 
     /** AutoCloseables closed in reverse order of opening; a failing close does not stop the others. */
@@ -242,6 +273,8 @@ public final class ProxyServer implements AutoCloseable {
         });
         closing.add(upstream);
         closing.add(server::stop);
+        // Open live feeds end first, so the server's stop does not wait for them.
+        closing.add(dashboard::close);
         closing.add(quotas);
         closing.add(control);
         closing.close();

@@ -59,6 +59,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger closedByPeer = new AtomicInteger();
     private volatile boolean countTokens = true;
+    private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FakeProvider(String name, String prefix, boolean zaiFlavour) {
         this(name, prefix, zaiFlavour, null);
@@ -104,6 +105,7 @@ public final class FakeProvider implements AutoCloseable {
                 req.prologue().protocolVersion(), req.remotePeer().address().toString()));
         res.header("request-id", "req_fake_" + name);
         res.header("anthropic-ratelimit-requests-remaining", "99");
+        answerHeaders.forEach(res::header);
         if (!path.startsWith(prefix + "/v1/messages")) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send("{\"data\":[{\"id\":\"claude-sonnet-4\",\"type\":\"model\"}],\"served_by\":\"" + name + "\"}");
@@ -180,6 +182,16 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /** From now on answers 404 for count_tokens, as some compatible endpoints do. */
+    /** Adds (or, with a null value, removes) a header every later answer carries, e.g. Anthropic's rate-limit headers. */
+    public FakeProvider answerWith(String header, String value) {
+        if (value == null) {
+            answerHeaders.remove(header);
+        } else {
+            answerHeaders.put(header, value);
+        }
+        return this;
+    }
+
     public FakeProvider withoutCountTokens() {
         countTokens = false;
         return this;

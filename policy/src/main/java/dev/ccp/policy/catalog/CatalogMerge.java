@@ -6,6 +6,7 @@ import dev.ccp.policy.catalog.MergedCatalog.Where;
 import dev.ccp.policy.yaml.YamlList;
 import dev.ccp.policy.yaml.YamlMap;
 import dev.ccp.policy.yaml.YamlNull;
+import dev.ccp.policy.yaml.YamlScalar;
 import dev.ccp.policy.yaml.YamlValue;
 
 import java.net.URI;
@@ -35,7 +36,10 @@ final class CatalogMerge {
         }
     }
 
-    private record RouteDraft(String match, String provider, String upstreamModel, Where where) {
+    private record RouteDraft(String match, String provider, String upstreamModel, Where where, RouteCondition when) {
+        RouteDraft(String match, String provider, String upstreamModel, Where where) {
+            this(match, provider, upstreamModel, where, null);
+        }
     }
 
     private final Map<String, ProviderDraft> providers = new LinkedHashMap<>();
@@ -65,7 +69,7 @@ final class CatalogMerge {
             m.providers.put(p.name(), d);
         }
         for (Route r : policy.routes()) {
-            m.routes.add(new RouteDraft(r.match(), r.provider(), r.upstreamModel(), Where.POLICY));
+            m.routes.add(new RouteDraft(r.match(), r.provider(), r.upstreamModel(), Where.POLICY, r.when()));
         }
         m.defaultProvider = policy.defaultProvider();
         m.defaultFrom = Where.POLICY;
@@ -110,7 +114,8 @@ final class CatalogMerge {
                     }
                     String upstream = text(r, "upstream_model");
                     replaced.add(new RouteDraft(match, text(r, "provider"),
-                            upstream == null || upstream.isBlank() ? null : upstream, new Where(source, r.line())));
+                            upstream == null || upstream.isBlank() ? null : upstream, new Where(source, r.line()),
+                            condition(r.get("when"), i)));
                 }
             }
             routes = replaced;
@@ -131,6 +136,33 @@ final class CatalogMerge {
                 }
             }
         }
+    }
+
+    /** A route's {@code when:}: a mapping of known conditions to shares from 0 to 1; null when absent. */
+    private static RouteCondition condition(YamlValue when, int route) {
+        if (when == null || when instanceof YamlNull) {
+            return null;
+        }
+        if (!(when instanceof YamlMap m) || m.entries().isEmpty()) {
+            throw new CatalogException(when.refusal("route " + route + " when must be a mapping such as {"
+                    + RouteCondition.ANTHROPIC_5H + ": 0.9}"));
+        }
+        Double fiveHour = null;
+        Double sevenDay = null;
+        for (Map.Entry<String, YamlValue> c : m.entries().entrySet()) {
+            double share = c.getValue() instanceof YamlScalar sc && sc.isNumber() ? sc.number() : Double.NaN;
+            if (!(share >= 0 && share <= 1)) {
+                throw new CatalogException(c.getValue().refusal("route " + route + " when " + c.getKey()
+                        + " must be a share from 0 to 1, not " + (c.getValue() instanceof YamlScalar sc ? sc.text() : "a " + c.getValue().getClass().getSimpleName())));
+            }
+            switch (c.getKey()) {
+                case RouteCondition.ANTHROPIC_5H -> fiveHour = share;
+                case RouteCondition.ANTHROPIC_7D -> sevenDay = share;
+                default -> throw new CatalogException(c.getValue().refusal("route " + route + " has an unknown condition "
+                        + c.getKey() + " (known: " + RouteCondition.ANTHROPIC_5H + ", " + RouteCondition.ANTHROPIC_7D + ")"));
+            }
+        }
+        return new RouteCondition(fiveHour, sevenDay);
     }
 
     private void provider(String name, YamlValue node, String source) {
@@ -269,7 +301,7 @@ final class CatalogMerge {
                 throw new CatalogException(r.where() + ": route " + i + " (match " + r.match() + ") names unknown provider "
                         + r.provider() + " (known: " + String.join(", ", built.keySet()) + ")");
             }
-            builtRoutes.add(new Route(r.match(), r.provider(), r.upstreamModel()));
+            builtRoutes.add(new Route(r.match(), r.provider(), r.upstreamModel(), r.when()));
             provenance.put("routes[" + (i - 1) + "]", r.where());
         }
         String def = defaultProvider;

@@ -15,6 +15,7 @@ import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.RequestJoin;
+import dev.ccp.projector.projection.RequestPricer;
 import dev.ccp.readmodel.Checkpoint;
 import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.readmodel.Database;
@@ -55,12 +56,20 @@ public final class TailLoop {
     private final Settings settings;
     private final ProjectorMetrics metrics;
     private final Supplier<List<Projection>> projectionFactory;
+    private final RequestPricer pricer;
 
     public TailLoop(CcpPaths paths, Settings settings, ProjectorMetrics metrics, Supplier<List<Projection>> projections) {
+        this(paths, settings, metrics, projections, RequestPricer.UNPRICED);
+    }
+
+    /** @param pricer prices each finished request once for every projection */
+    public TailLoop(CcpPaths paths, Settings settings, ProjectorMetrics metrics, Supplier<List<Projection>> projections,
+                    RequestPricer pricer) {
         this.paths = paths;
         this.settings = settings;
         this.metrics = metrics;
         this.projectionFactory = projections;
+        this.pricer = pricer;
     }
 
     public static long metricsPaceNanos() {
@@ -309,7 +318,10 @@ public final class TailLoop {
             long index = entry.index();
             switch (entry) {
                 case LogEntry.Read r -> {
-                    List<FinishedRequest> finished = join.apply(index, r.event());
+                    List<FinishedRequest> finished = pricer.price(join.apply(index, r.event()));
+                    for (FinishedRequest f : finished) {
+                        metrics.priced(f.lane(), f.model(), f.cost(), f.saved());
+                    }
                     lastTsUs = join.clockUs();
                     for (Position pos : positions) {
                         if (index > pos.at) {
@@ -345,6 +357,8 @@ public final class TailLoop {
         }
 
         void commit(boolean publish, boolean last) {
+            // Between batches: an edited price table prices what finishes from here on.
+            pricer.poll();
             try {
                 for (Position pos : positions) {
                     if (pos.at < lastIndex) {

@@ -149,7 +149,7 @@ public final class RequestJoin {
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
                 e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                e.stopReason(), e.outcome(), e.attempts());
+                e.stopReason(), e.outcome(), e.attempts(), null, null, null, null, index);
     }
 
     /** The state as JSON text, for the checkpoint. */
@@ -191,36 +191,36 @@ public final class RequestJoin {
     record InFlight(String reqId, long firstIndex, long firstTsUs, long lastTsUs, String instance,
                     Long receivedTsUs, String model, Boolean stream,
                     String decision, String lane, String provider, String upstreamModel, String headerMode,
-                    int attempts, String http) {
+                    int attempts, String http, String sessionId, String project) {
         InFlight {
             instance = instance == null ? "" : instance;
         }
 
         static InFlight first(String reqId, long index, long tsUs, String instance) {
             return new InFlight(reqId, index, tsUs, tsUs, instance == null ? "" : instance,
-                    null, null, null, null, null, null, null, null, 0, null);
+                    null, null, null, null, null, null, null, null, 0, null, null, null);
         }
 
         InFlight seenAt(long tsUs) {
             return new InFlight(reqId, firstIndex, firstTsUs, Math.max(lastTsUs, tsUs), instance, receivedTsUs, model,
-                    stream, decision, lane, provider, upstreamModel, headerMode, attempts, http);
+                    stream, decision, lane, provider, upstreamModel, headerMode, attempts, http, sessionId, project);
         }
 
         InFlight received(Event.RequestReceived e) {
             return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, e.tsUs(), e.model(), e.stream(),
-                    decision, lane, provider, upstreamModel, headerMode, attempts, http);
+                    decision, lane, provider, upstreamModel, headerMode, attempts, http, e.sessionId(), e.project());
         }
 
         InFlight routed(Event.RouteDecided e) {
             return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs,
                     model == null ? e.model() : model, stream,
-                    e.decision(), e.lane(), e.provider(), e.upstreamModel(), e.headerMode(), attempts, http);
+                    e.decision(), e.lane(), e.provider(), e.upstreamModel(), e.headerMode(), attempts, http, sessionId, project);
         }
 
         InFlight attempted(Event.UpstreamAttempt e) {
             return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs, model, stream,
                     decision, lane, provider, upstreamModel, headerMode, Math.max(attempts + 1, e.attempt()),
-                    e.http() != null ? e.http() : http);
+                    e.http() != null ? e.http() : http, sessionId, project);
         }
 
         FinishedRequest completed(long index, Event.ResponseCompleted e) {
@@ -229,14 +229,14 @@ public final class RequestJoin {
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                    e.stopReason(), e.outcome(), attempts);
+                    e.stopReason(), e.outcome(), attempts, sessionId, project, null, null, firstIndex);
         }
 
         FinishedRequest lost(long index) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
             return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
-                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts);
+                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null, firstIndex);
         }
 
         private String opFromStream() {

@@ -35,6 +35,7 @@ public final class SqliteProjection implements Projection {
     private final java.util.ArrayList<FinishedRequest> samples = new java.util.ArrayList<>();
     private final Map<QuotaKey, QuotaMinute> quota = new TreeMap<>();
     private final QuotaTables quotaTables = new QuotaTables();
+    private final CostTables costTables = new CostTables();
     /** Samples written since the last publication, kept while that is all the table holds unfolded. */
     private final java.util.ArrayList<FinishedRequest> unfolded = new java.util.ArrayList<>();
     private boolean unfoldedInMemory;
@@ -56,6 +57,7 @@ public final class SqliteProjection implements Projection {
         samples.clear();
         quota.clear();
         quotaTables.clear();
+        costTables.clear();
         rolledUpTo = CheckpointStore.load(db, ROLLUPS).map(Checkpoint::index).orElse(-1L);
         unfolded.clear();
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
@@ -68,6 +70,7 @@ public final class SqliteProjection implements Projection {
     @Override
     public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
         quotaTables.apply(index, event, finished, join);
+        costTables.apply(event, finished);
         for (FinishedRequest r : finished) {
             samples.add(r);
             // A count_tokens call is no completion: quota request caps and `cc usage` count completions.
@@ -134,6 +137,11 @@ public final class SqliteProjection implements Projection {
             insert.setString(21, r.outcome());
             insert.setInt(22, r.attempts());
             insert.setString(23, r.instance());
+            insert.setString(24, r.sessionId());
+            insert.setString(25, r.project());
+            setPicos(insert, 26, r.cost());
+            setPicos(insert, 27, r.listCost());
+            insert.setLong(28, r.firstIndex());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {
@@ -158,7 +166,7 @@ public final class SqliteProjection implements Projection {
                 ps.executeBatch();
             }
         }
-        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db));
+        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db) + costTables.write(db));
         if (unfoldedInMemory) {
             unfolded.addAll(samples);
             if (unfolded.size() > 100_000) {
@@ -170,6 +178,14 @@ public final class SqliteProjection implements Projection {
         }
         samples.clear();
         quota.clear();
+    }
+
+    private static void setPicos(PreparedStatement ps, int i, Long picos) throws SQLException {
+        if (picos == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setLong(i, picos);
+        }
     }
 
     @Override
@@ -199,6 +215,7 @@ public final class SqliteProjection implements Projection {
     public void wipe(Connection db) throws SQLException {
         Writes.wipe(db, Tables.SAMPLES, Tables.ROLLUP_HOUR, Tables.ROLLUP_DAY, Tables.QUOTA_USAGE);
         QuotaTables.wipe(db);
+        CostTables.wipe(db);
         CheckpointStore.delete(db, ROLLUPS);
         rolledUpTo = -1;
         unfolded.clear();

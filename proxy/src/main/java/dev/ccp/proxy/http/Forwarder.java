@@ -9,6 +9,7 @@ import dev.ccp.events.Ids;
 import dev.ccp.events.Outcome;
 import dev.ccp.policy.catalog.Provider;
 import dev.ccp.proxy.ProxyContext;
+import dev.ccp.proxy.ratelimit.AttemptRateLimits;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRefusal;
 import dev.ccp.proxy.routing.RouteRequest;
@@ -71,6 +72,8 @@ final class Forwarder {
     static final HeaderName REQUEST_ID = HeaderNames.create("x-ccp-request-id");
     /** {@code ResponseCompleted.http} when nothing went upstream. */
     static final String NO_UPSTREAM = "none";
+    /** The project a request belongs to, sent by Claude Code through ANTHROPIC_CUSTOM_HEADERS ({@code cc env}). */
+    static final HeaderName PROJECT = HeaderNames.create("x-ccp-project");
     private static final int ERROR_PEEK = 1024 * 1024;
     private static final byte[] NONE = new byte[0];
     private static final int SMALL_BODY = 256 * 1024;
@@ -301,10 +304,10 @@ final class Forwarder {
                 String errorType = failure != null ? failure.outcome() : null;
                 if (!(next instanceof AttemptPolicy.Next.Retry retry)) {
                     attempted(number, upstreamRequest, status, durationUs,
-                            failure == null ? AttemptOutcome.RESPONSE.wire() : failure.outcome(), errorType);
+                            failure == null ? AttemptOutcome.RESPONSE.wire() : failure.outcome(), errorType, response);
                     return new Attempted(routeRequest, decision, response, prefix, failure);
                 }
-                attempted(number, upstreamRequest, status, durationUs, retry.outcome().wire(), errorType);
+                attempted(number, upstreamRequest, status, durationUs, retry.outcome().wire(), errorType, response);
                 if (response != null) {
                     response.close();
                 }
@@ -556,7 +559,9 @@ final class Forwarder {
                     query == null || query.isEmpty() ? null : QueryCredentials.redact(query), model, stream, size,
                     OutboundHeaders.clientAuthMode(headers),
                     headers.first(HeaderNames.USER_AGENT).orElse(null),
-                    headers.first(HeaderNames.create("x-claude-code-session-id")).orElse(null)));
+                    headers.first(HeaderNames.create("x-claude-code-session-id")).orElse(null),
+                    dev.ccp.proxy.mitm.Interception.modeOf(req),
+                    headers.first(PROJECT).map(String::strip).filter(p -> !p.isEmpty()).orElse(null)));
         }
 
         private void decided(RouteDecision d, String model) {
@@ -575,10 +580,14 @@ final class Forwarder {
         }
 
         private void attempted(int attempt, UpstreamRequest r, int upstreamStatus, long durationUs, String attemptOutcome,
-                               String attemptError) {
+                               String attemptError, UpstreamResponse answer) {
+            AttemptRateLimits limits = AttemptRateLimits.of(r.headers(), answer == null ? null : answer.headers());
+            if (limits != null && limits.limits().malformed() > 0) {
+                ctx.metrics().rateLimitHeadersMalformed(r.provider().name(), limits.limits().malformed());
+            }
             ctx.events().offer(new Event.UpstreamAttempt(eventId(), reqId, micros(), ctx.instance(), attempt,
-                    r.provider().name(), withoutQuery(r.url()), http, upstreamStatus, durationUs,
-                    attemptOutcome, attemptError));
+                    r.provider().name(), withoutQuery(r.url()), http, upstreamStatus, durationUs, attemptOutcome, attemptError,
+                    limits == null ? null : limits.credential(), limits == null ? null : limits.limits()));
         }
 
         /**

@@ -78,6 +78,12 @@ public final class ProxyMetrics {
         }
     }
 
+    /** Rate-limit headers of a provider's answer that could not be read (ignored; counted here and in the event). */
+    public void rateLimitHeadersMalformed(String provider, int count) {
+        counters.computeIfAbsent("m " + provider, k -> Counter.builder("ccp.ratelimit.headers.malformed").tags("provider", provider)
+                .description("rate-limit headers whose value could not be read").register(registry)).increment(count);
+    }
+
     public String scrape() {
         return registry.scrape();
     }

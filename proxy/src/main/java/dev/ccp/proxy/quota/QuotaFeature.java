@@ -7,6 +7,7 @@ import dev.ccp.policy.quota.QuotaLoader;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.events.EventSink;
 import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.ratelimit.ProviderWindows;
 import dev.ccp.proxy.resilience.Backoff;
 import dev.ccp.proxy.resilience.LimitPolicy;
 import dev.ccp.proxy.resilience.ResilienceMetrics;
@@ -68,7 +69,8 @@ public final class QuotaFeature implements AutoCloseable {
         LimitPolicy limits = new LimitPolicy(catalog, monitor::config, env::get, Backoff.fromEnv(env), sleeper,
                 RandomGenerator.getDefault(), clock, rm);
         QuotaCheck check = new QuotaCheck(monitor, env::get, qm);
-        QuotaService service = new QuotaService(monitor, () -> QuotaLoader.activeFile(env, config.paths()));
+        ProviderWindows windows = new ProviderWindows(config.paths().dbPath(), clock, Duration.ofSeconds(1));
+        QuotaService service = new QuotaService(monitor, () -> QuotaLoader.activeFile(env, config.paths()), windows);
         return new QuotaFeature(monitor, limits, rm, qm, check, service);
     }
 
@@ -93,6 +95,11 @@ public final class QuotaFeature implements AutoCloseable {
 
     public QuotaService service() {
         return service;
+    }
+
+    /** The providers' own windows (Anthropic's 5-hour and 7-day use), for /v1/quotas and the window-offload rule. */
+    public ProviderWindows windows() {
+        return service.windows();
     }
 
     @Override
