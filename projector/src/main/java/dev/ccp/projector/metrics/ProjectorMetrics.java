@@ -15,13 +15,15 @@ import java.util.function.LongSupplier;
 /**
  * The projector's own metrics, in Prometheus text: {@code ccp_store_writes_total},
  * {@code ccp_store_write_errors_total}, {@code ccp_rollup_duration_seconds}, {@code ccp_store_size_bytes},
- * {@code ccp_projector_lag_events} and {@code ccp_projector_events_total{projection}}.
+ * {@code ccp_projector_lag_events}, {@code ccp_projector_unreadable_events_total} and
+ * {@code ccp_projector_events_total{projection}}.
  */
 public final class ProjectorMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter storeWrites;
     private final Counter storeWriteErrors;
     private final Timer rollupDuration;
+    private final Counter unreadable;
     private final AtomicLong lag = new AtomicLong();
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
 
@@ -31,6 +33,9 @@ public final class ProjectorMetrics {
                 .register(registry);
         storeWriteErrors = Counter.builder("ccp.store.write.errors")
                 .description("projection transactions that failed and were retried from the checkpoint")
+                .register(registry);
+        unreadable = Counter.builder("ccp.projector.unreadable.events")
+                .description("unreadable events in the log, skipped and counted")
                 .register(registry);
         rollupDuration = Timer.builder("ccp.rollup.duration")
                 .description("time to publish hourly and daily rollups")
@@ -49,6 +54,14 @@ public final class ProjectorMetrics {
 
     public void storeWriteError() {
         storeWriteErrors.increment();
+    }
+
+    public void unreadable() {
+        unreadable.increment();
+    }
+
+    public long unreadableCount() {
+        return (long) unreadable.count();
     }
 
     public void rollupTook(Duration d) {
