@@ -11,6 +11,7 @@ import dev.ccp.policy.quota.QuotaJson;
 import dev.ccp.policy.quota.QuotaLoader;
 import dev.ccp.policy.quota.QuotaState;
 import dev.ccp.policy.quota.QuotaUsageReader;
+import dev.ccp.proxy.control.FileWatch;
 import dev.ccp.proxy.events.EventSink;
 
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ public final class QuotaMonitor implements AutoCloseable {
     private volatile String instance = "px_unknown";
     private volatile QuotaMetrics metrics;
     private ScheduledExecutorService poller;
+    /** The file in force, looked at by the poller thread only; null before the first look. */
+    private FileWatch watch;
     private long lastFailureLogNanos = Long.MIN_VALUE;
 
     /**
@@ -61,6 +64,19 @@ public final class QuotaMonitor implements AutoCloseable {
         this.config = new AtomicReference<>(initial);
         this.state = new AtomicReference<>(QuotaState.empty(initial, clock.instant()));
         this.reader = ReadModelQuotaUsage.reader(db);
+    }
+
+    /**
+     * Starts polling, and records the config in force as a ConfigChanged event. Every {@code reloadEvery}
+     * (zero: never) the file in force is looked at and reloaded when its content changed, as the
+     * catalog files are: editing it needs no {@code cc quotas reload}.
+     */
+    public synchronized void start(EventSink sink, String instanceId, QuotaMetrics quotaMetrics, Duration reloadEvery) {
+        start(sink, instanceId, quotaMetrics);
+        if (!reloadEvery.isZero() && !reloadEvery.isNegative()) {
+            poller.scheduleWithFixedDelay(this::reloadIfChanged, reloadEvery.toNanos(), reloadEvery.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Starts polling, and records the config in force as a ConfigChanged event. */
@@ -112,6 +128,32 @@ public final class QuotaMonitor implements AutoCloseable {
             poll();
         }
         return next;
+    }
+
+    /** Reloads the file in force when its content changed; a refused file leaves the quotas in force. */
+    void reloadIfChanged() {
+        String source = config.get().source();
+        if ("none".equals(source)) {
+            watch = null;
+            return;
+        }
+        Path inForce = Path.of(source);
+        if (watch == null || !watch.file().equals(inForce)) {
+            // A new file in force (start, or cc quotas reload FILE): what was loaded is the baseline.
+            watch = new FileWatch(inForce);
+            return;
+        }
+        if (!watch.changed()) {
+            return;
+        }
+        try {
+            reload(inForce);
+            LOG.info("[ccp] quotas reloaded from " + inForce + " (the file changed)");
+        } catch (QuotaConfigException e) {
+            LOG.warning("[ccp] quotas reload refused, the quotas loaded before stay in force: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warning("[ccp] quotas reload failed, the quotas loaded before stay in force: " + e.getMessage());
+        }
     }
 
     /** One read of the projection (the poller's loop body). */
