@@ -7,14 +7,15 @@ MVN := mvn -B -ntp
 NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 2; }
 
 .PHONY: help build run mitm proxy projector test summarize verify-routing bundle repo-map repo-map-md \
-        longrun-model-only tee-on tee-off bench bench-replay replay clean
+        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay replay clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
-build: ## compile and package the runnable jars (no tests)
+build: ## compile and package the runnable jars (no tests), and the class cache that makes bin/cc start fast
 	$(NEED_JDK)
 	$(MVN) -q -DskipTests package
+	@bin/lib/build-class-cache
 
 run: build ## start proxy and projector as two processes (Ctrl-C stops both)
 	@bin/ccp-run
@@ -69,12 +70,26 @@ clean: ## remove build output
 	$(MVN) -q clean
 
 JVM_FLAGS = @$(ROOT)/configs/jvm.options $(shell v=$$("$(JAVA_HOME)/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $$2; exit}'); [ "$${v%%.*}" -ge 24 ] 2>/dev/null && echo @$(ROOT)/configs/jvm24.options)
-bench: ## proxy benchmark: added latency p50/p99 and req/s, proxy vs direct, 64 concurrent clients (writes results/BENCH.json)
-	$(NEED_JDK)
+BENCH_CP = $(ROOT)/proxy/target/test-classes:$(ROOT)/proxy/target/classes:$$(cat $(ROOT)/proxy/target/bench.classpath)
+define bench_compile
 	$(MVN) -q -pl proxy -am -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-	"$(JAVA_HOME)/bin/java" $(JVM_FLAGS) -Dccp.home=$(ROOT) -Djava.util.logging.config.file=$(ROOT)/configs/logging.properties \
-	  -cp $(ROOT)/proxy/target/test-classes:$(ROOT)/proxy/target/classes:$$(cat $(ROOT)/proxy/target/bench.classpath) \
-	  dev.ccp.proxy.bench.ProxyBench $(BENCH_ARGS)
+endef
+define bench_java
+	"$(JAVA_HOME)/bin/java" $(JVM_FLAGS) -Dccp.home=$(ROOT) -Djava.util.logging.config.file=$(ROOT)/configs/logging.properties -cp $(BENCH_CP)
+endef
+
+bench: ## proxy benchmark: added latency p50/p99, req/s and CPU per request, proxy vs direct vs nginx, at 1/16/64 clients (writes results/BENCH.json)
+	$(NEED_JDK)
+	@[ -x /usr/sbin/nginx ] || [ -n "$$BENCH_NO_NGINX" ] || { echo "[ccp] installing nginx-light, the bench's reference proxy" >&2; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) \
+	  || echo "[ccp] nginx could not be installed: the bench runs without its reference column" >&2; }
+	$(bench_compile)
+	$(bench_java) dev.ccp.proxy.bench.ProxyBench $(BENCH_ARGS)
+
+bench-large-stream: ## one 500 MiB SSE answer through the proxy process: heap after GC before and after, RSS (BENCH_STREAM_MIB)
+	$(NEED_JDK)
+	$(bench_compile)
+	$(bench_java) dev.ccp.proxy.bench.LargeStreamBench
 
 bench-replay: ## replay benchmark: 1M synthetic requests (4M+ events), timed --rebuild of every projection (BENCH_REQUESTS, BENCH_XMX)
 	$(NEED_JDK)

@@ -77,15 +77,18 @@ public final class ProxyBench {
     /**
      * @param benchCpuMicrosPerRequest CPU time of the bench JVM (client and fake provider, and the proxy
      *                                 when it runs in process) per request
-     * @param proxyCpuMicrosPerRequest CPU time of the proxy process per request (0 in process)
+     * @param serverCpuMicrosPerRequest CPU time of the process(es) between client and fake per request:
+     *                                  the proxy's (0 in process) or nginx's master and worker; 0 direct
      */
     record Stats(String path, String mode, int concurrency, int requests, double seconds, double rps,
                  double ttfbP50Ms, double ttfbP99Ms, double totalP50Ms, double totalP99Ms, int errors,
-                 double benchCpuMicrosPerRequest, double proxyCpuMicrosPerRequest) {
+                 double benchCpuMicrosPerRequest, double serverCpuMicrosPerRequest) {
     }
 
     public static void main(String[] args) throws Exception {
-        int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        List<Integer> concurrencies = args.length > 0 ? List.of(Integer.parseInt(args[0]))
+                : Arrays.stream(env("BENCH_CONCURRENCY", "1,16,64").split(",")).map(String::trim).map(Integer::parseInt).toList();
+        int maxConcurrency = concurrencies.stream().mapToInt(Integer::intValue).max().orElseThrow();
         int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         gapMillis = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         WebServer fake = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
@@ -96,17 +99,29 @@ public final class ProxyBench {
         Map<String, String> env = new HashMap<>();
         env.put("CCP_LOG_DIR", tmp.resolve("logs").toString());
         env.put("CCP_PROVIDERS_FILE", catalog.toString());
+        List<Server> paths = new ArrayList<>();
+        paths.add(Server.direct(fake.port()));
+        Server nginx = System.getenv("BENCH_NO_NGINX") == null ? NginxReference.start(tmp.resolve("nginx"), fake.port()) : null;
+        if (nginx != null) {
+            paths.add(nginx);
+        }
         ProxyUnderTest proxy = System.getenv("BENCH_IN_PROCESS") != null ? inProcess(env) : childProcess(env);
-        String direct = "http://127.0.0.1:" + fake.port() + "/v1/messages";
-        String viaProxy = "http://127.0.0.1:" + proxy.port() + "/v1/messages";
+        paths.add(new Server("proxy", proxy.port(), proxy::cpuNanos, proxy.describe(), proxy::stop));
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(clientThreads()).build();
         int warmup = System.getenv("BENCH_WARMUP") != null ? Integer.parseInt(System.getenv("BENCH_WARMUP")) : 300;
-        System.out.printf("ccp proxy benchmark: %d concurrent clients x %d requests x %d alternating rounds per path and mode"
-                        + " after %d warm-up requests per client, %d cores, %s%n",
-                concurrency, perClient, ROUNDS, warmup, Runtime.getRuntime().availableProcessors(), Runtime.version());
-        System.out.println("proxy: " + proxy.describe());
+        System.out.printf("ccp proxy benchmark: concurrency %s, %d requests per client (at least %d per round in the unpaced modes)"
+                        + " x %d alternating rounds per path and mode after %d warm-up requests per client, %d cores, %s%n",
+                concurrencies, perClient, UNPACED_MIN_PER_ROUND, ROUNDS, warmup, Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        for (Server path : paths) {
+            System.out.println(path.name() + ": " + path.describe());
+        }
+        if (nginx == null) {
+            System.out.println("nginx: not measured (" + (System.getenv("BENCH_NO_NGINX") != null ? "BENCH_NO_NGINX"
+                    : "no nginx binary; make bench installs Debian's nginx-light") + ")");
+        }
         System.out.println("paced clients: " + (STAGGER ? "staggered over one stream (BENCH_STAGGER)" : "all started together"));
         System.out.println("client threads: " + ("virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? "virtual" : "platform"));
         String loadBefore = loadAverage();
@@ -118,25 +133,38 @@ public final class ProxyBench {
         // proxy's CPU in the measured rounds (perf, jit+compilation log), on the cores the requests
         // share. BENCH_WARMUP sets the requests per client of the warm-up, per path and mode.
         for (String mode : MODES) {
-            run(client, direct, mode, concurrency, warmup);
-            run(client, viaProxy, mode, concurrency, warmup);
+            for (Server path : paths) {
+                run(client, path.url(), mode, maxConcurrency, warmup);
+            }
         }
         List<Stats> all = new ArrayList<>();
+        double peakRss = 0;
         for (String mode : MODES) {
-            // Alternate the two paths in rounds so that a noisy neighbour hits both alike.
-            List<Raw> directRounds = new ArrayList<>();
-            List<Raw> proxyRounds = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                directRounds.add(measured(proxy, () -> run(client, direct, mode, concurrency, perClient)));
-                proxyRounds.add(measured(proxy, () -> run(client, viaProxy, mode, concurrency, perClient)));
+            for (int concurrency : concurrencies) {
+                int requests = mode.equals("stream") ? perClient : Math.max(perClient, UNPACED_MIN_PER_ROUND / concurrency);
+                // Alternate the paths in rounds so that a noisy neighbour hits them alike.
+                Map<String, List<Raw>> rounds = new HashMap<>();
+                for (int round = 0; round < ROUNDS; round++) {
+                    for (Server path : paths) {
+                        rounds.computeIfAbsent(path.name(), k -> new ArrayList<>())
+                                .add(measured(path, () -> run(client, path.url(), mode, concurrency, requests)));
+                    }
+                }
+                for (Server path : paths) {
+                    all.add(merge(path.name(), mode, concurrency, rounds.get(path.name())));
+                }
+                double rss = rssMiB(proxy.pid());
+                peakRss = Math.max(peakRss, rss);
+                System.out.printf("proxy RSS after %s at c=%d: %.0f MiB%n", mode, concurrency, rss);
             }
-            all.add(merge("direct", mode, concurrency, directRounds));
-            all.add(merge("proxy", mode, concurrency, proxyRounds));
         }
-        System.out.println("upstream connections opened (direct + proxy): " + PEERS.size());
+        System.out.println("upstream connections opened (all paths): " + PEERS.size());
+        System.out.printf("proxy RSS, highest seen after a level: %.0f MiB%n", peakRss);
         String loadAfter = loadAverage();
         System.out.println("load average (1, 5, 15 min) at end: " + loadAfter);
-        proxy.stop();
+        for (Server path : paths) {
+            path.stop();
+        }
         fake.stop();
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -146,39 +174,60 @@ public final class ProxyBench {
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("java", Runtime.version().toString());
         out.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        out.put("concurrency", concurrency);
+        out.set("concurrency", json.valueToTree(concurrencies));
         out.put("requests_per_client_per_round", perClient);
+        out.put("unpaced_min_requests_per_round", UNPACED_MIN_PER_ROUND);
         out.put("rounds", ROUNDS);
         out.put("warmup_requests_per_client", warmup);
         out.put("paced_clients_staggered", STAGGER);
         out.put("client_threads", "virtual".equals(System.getenv("BENCH_CLIENT_THREADS")) ? "virtual" : "platform");
         out.put("stream_event_gap_ms", gapMillis);
         out.put("proxy", proxy.describe());
+        out.put("nginx", nginx == null ? null : nginx.describe());
+        out.put("proxy_peak_rss_mib", peakRss);
         out.put("load_average_start", loadBefore);
         out.put("load_average_end", loadAfter);
         out.set("runs", json.valueToTree(all));
-        ObjectNode added = out.putObject("added_latency_ms");
         System.out.println();
-        System.out.printf("%-6s %-12s %8s %9s %9s %9s %9s %6s %11s %11s%n", "path", "mode", "req/s", "ttfb p50", "ttfb p99",
-                "total p50", "total p99", "errors", "bench cpu/r", "proxy cpu/r");
+        System.out.printf("%-6s %-12s %4s %8s %9s %9s %9s %9s %6s %11s %12s%n", "path", "mode", "c", "req/s", "ttfb p50", "ttfb p99",
+                "total p50", "total p99", "errors", "bench cpu/r", "server cpu/r");
         for (Stats s : all) {
-            System.out.printf("%-6s %-12s %8.0f %9.3f %9.3f %9.3f %9.3f %6d %8.0f us %8.0f us%n", s.path(), s.mode(), s.rps(),
-                    s.ttfbP50Ms(), s.ttfbP99Ms(), s.totalP50Ms(), s.totalP99Ms(), s.errors(), s.benchCpuMicrosPerRequest(),
-                    s.proxyCpuMicrosPerRequest());
+            System.out.printf("%-6s %-12s %4d %8.0f %9.3f %9.3f %9.3f %9.3f %6d %8.0f us %9.0f us%n", s.path(), s.mode(),
+                    s.concurrency(), s.rps(), s.ttfbP50Ms(), s.ttfbP99Ms(), s.totalP50Ms(), s.totalP99Ms(), s.errors(),
+                    s.benchCpuMicrosPerRequest(), s.serverCpuMicrosPerRequest());
         }
         System.out.println();
+        ObjectNode added = out.putObject("added_latency_ms");
+        ObjectNode versusNginx = out.putObject("proxy_versus_nginx");
         for (String mode : MODES) {
-            Stats d = all.stream().filter(s -> s.mode().equals(mode) && s.path().equals("direct")).findFirst().orElseThrow();
-            Stats p = all.stream().filter(s -> s.mode().equals(mode) && s.path().equals("proxy")).findFirst().orElseThrow();
-            ObjectNode m = added.putObject(mode);
-            m.put("ttfb_p50", p.ttfbP50Ms() - d.ttfbP50Ms());
-            m.put("ttfb_p99", p.ttfbP99Ms() - d.ttfbP99Ms());
-            m.put("total_p50", p.totalP50Ms() - d.totalP50Ms());
-            m.put("total_p99", p.totalP99Ms() - d.totalP99Ms());
-            m.put("throughput_ratio", p.rps() / d.rps());
-            System.out.printf("added by the proxy (%s): ttfb p50 %+.3f ms, p99 %+.3f ms; total p50 %+.3f ms, p99 %+.3f ms; "
-                            + "throughput %.0f%% of direct%n", mode, p.ttfbP50Ms() - d.ttfbP50Ms(), p.ttfbP99Ms() - d.ttfbP99Ms(),
-                    p.totalP50Ms() - d.totalP50Ms(), p.totalP99Ms() - d.totalP99Ms(), 100 * p.rps() / d.rps());
+            for (int c : concurrencies) {
+                Stats d = find(all, "direct", mode, c);
+                for (Server path : paths.subList(1, paths.size())) {
+                    Stats p = find(all, path.name(), mode, c);
+                    ObjectNode m = added.with(path.name()).with(mode).putObject("c" + c);
+                    m.put("ttfb_p50", p.ttfbP50Ms() - d.ttfbP50Ms());
+                    m.put("ttfb_p99", p.ttfbP99Ms() - d.ttfbP99Ms());
+                    m.put("total_p50", p.totalP50Ms() - d.totalP50Ms());
+                    m.put("total_p99", p.totalP99Ms() - d.totalP99Ms());
+                    m.put("throughput_ratio", p.rps() / d.rps());
+                    System.out.printf("added by %-5s (%s, c=%d): ttfb p50 %+.3f ms, p99 %+.3f ms; total p50 %+.3f ms, p99 %+.3f ms; "
+                                    + "throughput %.0f%% of direct; %.0f us CPU per request%n", path.name(), mode, c,
+                            p.ttfbP50Ms() - d.ttfbP50Ms(), p.ttfbP99Ms() - d.ttfbP99Ms(), p.totalP50Ms() - d.totalP50Ms(),
+                            p.totalP99Ms() - d.totalP99Ms(), 100 * p.rps() / d.rps(), p.serverCpuMicrosPerRequest());
+                }
+                if (nginx != null) {
+                    Stats n = find(all, "nginx", mode, c);
+                    Stats p = find(all, "proxy", mode, c);
+                    ObjectNode v = versusNginx.with(mode).putObject("c" + c);
+                    v.put("cpu_per_request_ratio", p.serverCpuMicrosPerRequest() / n.serverCpuMicrosPerRequest());
+                    v.put("throughput_ratio", p.rps() / n.rps());
+                    v.put("added_total_p50_minus_nginx_ms", p.totalP50Ms() - n.totalP50Ms());
+                    v.put("added_total_p99_minus_nginx_ms", p.totalP99Ms() - n.totalP99Ms());
+                    System.out.printf("proxy / nginx (%s, c=%d): CPU per request %.2fx, req/s %.2fx, total p50 %+.3f ms, p99 %+.3f ms%n",
+                            mode, c, p.serverCpuMicrosPerRequest() / n.serverCpuMicrosPerRequest(), p.rps() / n.rps(),
+                            p.totalP50Ms() - n.totalP50Ms(), p.totalP99Ms() - n.totalP99Ms());
+                }
+            }
         }
         Path results = CcpPaths.fromEnvironment().resultsDir();
         Files.createDirectories(results);
@@ -186,6 +235,45 @@ public final class ProxyBench {
         json.writeValue(file.toFile(), out);
         System.out.println("written " + file);
         System.exit(0);
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static Stats find(List<Stats> all, String path, String mode, int concurrency) {
+        return all.stream().filter(s -> s.mode().equals(mode) && s.path().equals(path) && s.concurrency() == concurrency)
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * At concurrency 1 a round of 30 requests gives no p99 worth the name; the unpaced modes send at
+     * least this many requests per round (spread over the clients), which costs a second or two.
+     */
+    private static final int UNPACED_MIN_PER_ROUND = 480;
+
+    /** One path the clients can be pointed at: the fake itself, nginx in front of it, or the proxy. */
+    record Server(String name, int port, java.util.function.LongSupplier cpu, String describe, Stopper stopper) {
+        static Server direct(int port) {
+            return new Server("direct", port, () -> 0L, "the fake provider itself, in the bench JVM", () -> { });
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port + "/v1/messages";
+        }
+
+        long cpuNanos() {
+            return cpu.getAsLong();
+        }
+
+        void stop() throws Exception {
+            stopper.stop();
+        }
+    }
+
+    interface Stopper {
+        void stop() throws Exception;
     }
 
     private static final int ROUNDS = 3;
@@ -196,6 +284,11 @@ public final class ProxyBench {
 
         /** CPU time the proxy's process used so far (0 when it shares this JVM). */
         long cpuNanos();
+
+        /** The proxy's process id (this JVM's when it runs in process). */
+        default long pid() {
+            return ProcessHandle.current().pid();
+        }
 
         String describe();
 
@@ -229,7 +322,7 @@ public final class ProxyBench {
     }
 
     /** Starts dev.ccp.proxy.Main in its own JVM with the launcher's flags (see bin/lib/common.sh). */
-    private static ProxyUnderTest childProcess(Map<String, String> env) throws Exception {
+    static ProxyUnderTest childProcess(Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ChildJvm.jvmFlags());
@@ -279,6 +372,10 @@ public final class ProxyBench {
                 return "own JVM process (pid " + child.pid() + "): " + flags.replace(root + "/", "");
             }
 
+            public long pid() {
+                return child.pid();
+            }
+
             public void stop() throws Exception {
                 child.terminate();
                 if (!child.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -289,7 +386,7 @@ public final class ProxyBench {
     }
 
     /** One round's samples, and the CPU time each process used during it. */
-    record Raw(long[] ttfb, long[] total, double seconds, int errors, long benchCpuNanos, long proxyCpuNanos) {
+    record Raw(long[] ttfb, long[] total, double seconds, int errors, long benchCpuNanos, long serverCpuNanos) {
         Raw withCpu(long bench, long proxy) {
             return new Raw(ttfb, total, seconds, errors, bench, proxy);
         }
@@ -299,11 +396,25 @@ public final class ProxyBench {
         Raw run() throws Exception;
     }
 
-    private static Raw measured(ProxyUnderTest proxy, Round round) throws Exception {
+    private static Raw measured(Server proxy, Round round) throws Exception {
         long bench0 = benchCpuNanos();
         long proxy0 = proxy.cpuNanos();
         Raw raw = round.run();
         return raw.withCpu(benchCpuNanos() - bench0, proxy.cpuNanos() - proxy0);
+    }
+
+    /** A process's resident set size (Linux), in MiB; 0 when it cannot be read. */
+    static double rssMiB(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return 0;
     }
 
     /** The machine's load average (Linux), to tell a quiet run from a busy one. */
@@ -327,9 +438,9 @@ public final class ProxyBench {
         double seconds = rounds.stream().mapToDouble(Raw::seconds).sum();
         int errors = rounds.stream().mapToInt(Raw::errors).sum();
         double benchCpu = rounds.stream().mapToLong(Raw::benchCpuNanos).sum() / 1e3 / ttfb.length;
-        double proxyCpu = rounds.stream().mapToLong(Raw::proxyCpuNanos).sum() / 1e3 / ttfb.length;
+        double serverCpu = rounds.stream().mapToLong(Raw::serverCpuNanos).sum() / 1e3 / ttfb.length;
         return new Stats(path, mode, concurrency, ttfb.length, seconds, ttfb.length / seconds, pct(ttfb, 50), pct(ttfb, 99),
-                pct(total, 50), pct(total, 99), errors, benchCpu, proxyCpu);
+                pct(total, 50), pct(total, 99), errors, benchCpu, serverCpu);
     }
 
     private static Raw run(HttpClient client, String url, String mode, int concurrency, int perClient)
