@@ -48,8 +48,8 @@ public final class QuotaMonitor implements AutoCloseable {
     private volatile String instance = "px_unknown";
     private volatile QuotaMetrics metrics;
     private ScheduledExecutorService poller;
-    /** The file in force, looked at by the poller thread only; null before the first look. */
-    private FileWatch watch;
+    /** The file in force with the digest of what was loaded from it; null when none is. */
+    private volatile FileWatch watch;
     private long lastFailureLogNanos = Long.MIN_VALUE;
 
     /**
@@ -64,6 +64,7 @@ public final class QuotaMonitor implements AutoCloseable {
         this.config = new AtomicReference<>(initial);
         this.state = new AtomicReference<>(QuotaState.empty(initial, clock.instant()));
         this.reader = ReadModelQuotaUsage.reader(db);
+        this.watch = "none".equals(initial.source()) ? null : new FileWatch(Path.of(initial.source()));
     }
 
     /**
@@ -113,6 +114,8 @@ public final class QuotaMonitor implements AutoCloseable {
      * @throws QuotaConfigException with the reason, when the file is refused
      */
     public QuotaConfig reload(Path file) {
+        // Digest before reading: an edit landing during the load is then seen as a change and loaded too.
+        FileWatch loading = new FileWatch(file.toAbsolutePath().normalize());
         QuotaConfig next;
         try {
             next = QuotaLoader.load(file, providers.get());
@@ -121,6 +124,7 @@ public final class QuotaMonitor implements AutoCloseable {
             throw e;
         }
         config.set(next);
+        watch = loading;
         changed(next, true, null, next.source());
         if (poller != null) {
             poller.execute(this::poll);
@@ -132,20 +136,11 @@ public final class QuotaMonitor implements AutoCloseable {
 
     /** Reloads the file in force when its content changed; a refused file leaves the quotas in force. */
     void reloadIfChanged() {
-        String source = config.get().source();
-        if ("none".equals(source)) {
-            watch = null;
+        FileWatch w = watch;
+        if (w == null || !w.changed()) {
             return;
         }
-        Path inForce = Path.of(source);
-        if (watch == null || !watch.file().equals(inForce)) {
-            // A new file in force (start, or cc quotas reload FILE): what was loaded is the baseline.
-            watch = new FileWatch(inForce);
-            return;
-        }
-        if (!watch.changed()) {
-            return;
-        }
+        Path inForce = w.file();
         try {
             reload(inForce);
             LOG.info("[ccp] quotas reloaded from " + inForce + " (the file changed)");
