@@ -7,7 +7,7 @@ MVN := mvn -B -ntp
 NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 2; }
 
 .PHONY: help build run mitm proxy projector test summarize verify-routing bundle repo-map repo-map-md \
-        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay replay clean
+        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay replay chaos clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -20,8 +20,10 @@ build: ## compile and package the runnable jars (no tests), and the class cache 
 run: build ## start proxy and projector as two processes (Ctrl-C stops both)
 	@bin/ccp-run
 
-mitm: build ## the guide's name for run (honours MITM_PORT, FORCE_HAIKU_TO_ZAI, ZAI_HEADER_MODE, MITM_FORCE_H1, OFFLOAD_PAUSED)
+mitm: build ## run, ready for both modes: base URL and HTTPS_PROXY with the local CA (honours MITM_PORT, FORCE_HAIKU_TO_ZAI, ZAI_HEADER_MODE, MITM_FORCE_H1, OFFLOAD_PAUSED)
 	@if [ "$${FORCE_HAIKU_TO_ZAI:-1}" = 0 ]; then echo "[ccp] FORCE_HAIKU_TO_ZAI=0 changes nothing: haiku goes to Z.AI by the catalog's route; OFFLOAD_PAUSED=1 sends everything to Anthropic" >&2; fi
+	@$(CC) ca >/dev/null
+	@p="$${CCP_PORT:-$${MITM_PORT:-8082}}"; echo "[ccp] point Claude Code at it: source scripts/sub-env.sh $$p (base URL), or source scripts/sub-env.sh $$p --mitm (HTTPS_PROXY + the CA from bin/cc ca)" >&2
 	@bin/ccp-run
 
 proxy: build ## the proxy alone
@@ -30,9 +32,14 @@ proxy: build ## the proxy alone
 projector: build ## the projector alone
 	@bin/ccp-projector
 
-test: ## the whole test suite; writes results/TESTS.md
+test: ## the whole test suite, the headless-Chromium tests included (-Pbrowser); writes results/TESTS.md
 	$(NEED_JDK)
-	@set -o pipefail; status=0; $(MVN) verify || status=$$?; scripts/tests-report.sh; exit $$status
+	@scripts/need-chromium.sh
+	@set -o pipefail; status=0; $(MVN) verify -Pbrowser || status=$$?; scripts/tests-report.sh; exit $$status
+
+chaos: ## the proxy kill -9 loop alone (8 SIGKILLs under load; also part of make test): 0 lost, 0 wrong outcome, 0 duplicated
+	$(NEED_JDK)
+	$(MVN) verify -pl cli -am -Dtest=ProxyKillLoopTest -Dsurefire.failIfNoSpecifiedTests=false
 
 CC := $(ROOT)/bin/cc
 TEE_FILE = $(or $(CCP_TEE_FILE),$(or $(XDG_CONFIG_HOME),$(HOME)/.config)/ccp/tee)

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The operator guide's shell functions, for this checkout wherever it lives. In ~/.bashrc or ~/.zshrc:
 #   source /path/to/ccp/scripts/shell/ccc-aliases.sh
-# ccmitm [PORT]  start proxy + projector (make mitm)      ccsub [PORT]  point this shell at the proxy
+# ccmitm [PORT]  start proxy + projector (make mitm)      ccsub [PORT] [--mitm]  point this shell at the proxy
 # cclogs         follow logs/usage.jsonl                   ccverify      make summarize && make verify-routing
 # ccbundle       make bundle                               ccstop        stop what `cc on` started (cc off)
 # ccstock        claude straight to Anthropic (no proxy)   cczai         claude straight to Z.AI (ZAI_API_KEY)
@@ -18,7 +18,7 @@ CCP_CHECKOUT=$(cd "$(dirname "$__ccp_src")/../.." && pwd)
 unset __ccp_src __ccp_real
 
 ccmitm()   { MITM_PORT="${1:-8082}" FORCE_HAIKU_TO_ZAI=1 make -C "$CCP_CHECKOUT" mitm; }
-ccsub()    { source "$CCP_CHECKOUT/scripts/sub-env.sh" "${1:-8082}"; }
+ccsub()    { source "$CCP_CHECKOUT/scripts/sub-env.sh" "${1:-8082}" "${@:2}"; }
 cclogs()   {
   local dir="${CCP_LOG_DIR:-logs}"
   case "$dir" in /*) ;; *) dir="$CCP_CHECKOUT/$dir" ;; esac

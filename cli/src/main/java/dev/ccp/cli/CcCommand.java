@@ -9,6 +9,8 @@ import dev.ccp.cli.client.ModelCommand;
 import dev.ccp.cli.control.PauseCommand;
 import dev.ccp.cli.control.ProvidersCommand;
 import dev.ccp.cli.control.ResumeCommand;
+import dev.ccp.cli.dashboard.DashboardCommand;
+import dev.ccp.cli.dashboard.StatuslineCommand;
 import dev.ccp.cli.db.DbCommand;
 import dev.ccp.cli.license.LicenseCommand;
 import dev.ccp.cli.partials.PartialsCommand;
@@ -19,6 +21,7 @@ import dev.ccp.cli.samples.SamplesCommand;
 import dev.ccp.cli.report.ReplayCommand;
 import dev.ccp.cli.report.SummarizeCommand;
 import dev.ccp.cli.report.UsageCommand;
+import dev.ccp.cli.report.WhatIfCommand;
 import dev.ccp.cli.report.VerifyRoutingCommand;
 import dev.ccp.cli.support.GroupCommand;
 import picocli.CommandLine.Command;
@@ -54,6 +57,10 @@ import picocli.CommandLine.Command;
                 OnCommand.class,
                 OffCommand.class,
                 RepoMapCommand.class,
+                dev.ccp.cli.ca.CaCommand.class,
+                WhatIfCommand.class,
+                DashboardCommand.class,
+                StatuslineCommand.class,
                 SamplesCommand.class,
         })
 public final class CcCommand extends GroupCommand {

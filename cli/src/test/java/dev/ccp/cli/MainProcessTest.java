@@ -28,8 +28,9 @@ class MainProcessTest {
         try (ChildJvm child = cc("env", "9999")) {
             assertTrue(child.process().waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, child.process().exitValue());
-            await().atMost(Duration.ofSeconds(10)).until(() -> child.stdout().size() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> child.stdout().size() == 4);
             assertEquals("export ANTHROPIC_BASE_URL=http://127.0.0.1:9999", child.stdout().getFirst());
+            assertTrue(child.stdout().get(2).startsWith("export ANTHROPIC_CUSTOM_HEADERS='x-ccp-project: "), child.stdout().toString());
         }
     }
 

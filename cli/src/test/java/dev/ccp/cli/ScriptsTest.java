@@ -51,11 +51,14 @@ class ScriptsTest {
 
     @Test
     void subEnvLeavesTheSameEnvironmentAsEvalOfCcEnv() throws Exception {
-        CcRunner.Result cc = new CcRunner(tmp, InstantSource.system()).run("env", "8765");
+        CcRunner.Result cc = new CcRunner(tmp, InstantSource.system()).env("PWD", tmp.resolve("my app").toString())
+                .env("ANTHROPIC_CUSTOM_HEADERS", "x-other: 1\nx-ccp-project: old").run("env", "8765");
         Path ccEnv = tmp.resolve("cc-env.sh");
         Files.writeString(ccEnv, cc.out());
-        String before = "export HTTPS_PROXY=a https_proxy=b HTTP_PROXY=c http_proxy=d NODE_EXTRA_CA_CERTS=e"
-                + " ANTHROPIC_AUTH_TOKEN=f ANTHROPIC_API_KEY=g ANTHROPIC_BASE_URL=h CLAUDE_CODE_SUBAGENT_MODEL=i;";
+        Files.createDirectories(tmp.resolve("my app"));
+        String before = "cd '" + tmp.resolve("my app") + "'; export HTTPS_PROXY=a https_proxy=b HTTP_PROXY=c http_proxy=d NODE_EXTRA_CA_CERTS=e"
+                + " ANTHROPIC_AUTH_TOKEN=f ANTHROPIC_API_KEY=g ANTHROPIC_BASE_URL=h CLAUDE_CODE_SUBAGENT_MODEL=i"
+                + " ANTHROPIC_CUSTOM_HEADERS=$'x-other: 1\\nx-ccp-project: old';";
         String dump = " env | grep -v '^_=' | grep -v '^SHLVL=' | sort";
 
         Bash viaCc = bash(before + " eval \"$(cat " + ccEnv + ")\";" + dump, Map.of());
@@ -63,6 +66,41 @@ class ScriptsTest {
 
         assertEquals(viaCc.out(), viaScript.out());
         assertTrue(viaScript.out().contains("ANTHROPIC_API_KEY=g"), "the user's own Anthropic key stays");
+        // env's lines are sorted, so the header's second line stands on its own.
+        assertTrue(viaScript.out().contains("ANTHROPIC_CUSTOM_HEADERS=x-other: 1\n"), viaScript.out());
+        assertTrue(viaScript.out().contains("\nx-ccp-project: my-app\n"), viaScript.out());
+        assertTrue(!viaScript.out().contains("x-ccp-project: old"), viaScript.out());
+    }
+
+    @Test
+    void subEnvMitmSetsTheHttpsProxyAndTheCaLikeCcEnvMitm() throws Exception {
+        // The CA as `cc ca` leaves it, where both look for it.
+        CcRunner ccRunner = new CcRunner(tmp, InstantSource.system());
+        assertEquals(0, ccRunner.run("ca").exit());
+        Path xdg = tmp.resolve("xdg");
+        Files.createDirectories(xdg);
+        Files.createSymbolicLink(xdg.resolve("ccp"), tmp.resolve("user-config"));
+        CcRunner.Result cc = ccRunner.run("env", "8765", "--mitm");
+        Path ccEnv = tmp.resolve("cc-env-mitm.sh");
+        Files.writeString(ccEnv, cc.out().replace(tmp.resolve("user-config").toString(), xdg.resolve("ccp").toString()));
+        String before = "export HTTPS_PROXY=a https_proxy=b HTTP_PROXY=c http_proxy=d NODE_EXTRA_CA_CERTS=e"
+                + " ANTHROPIC_AUTH_TOKEN=f ANTHROPIC_API_KEY=g ANTHROPIC_BASE_URL=h CLAUDE_CODE_SUBAGENT_MODEL=i;";
+        String dump = " env | grep -v '^_=' | grep -v '^SHLVL=' | sort";
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", xdg.toString());
+
+        Bash viaCc = bash(before + " eval \"$(cat " + ccEnv + ")\";" + dump, env);
+        Bash viaScript = bash(before + " source " + ROOT.resolve("scripts/sub-env.sh") + " 8765 --mitm;" + dump, env);
+
+        assertEquals(0, viaScript.exit(), viaScript.err());
+        assertEquals(viaCc.out(), viaScript.out());
+        assertTrue(viaScript.out().contains("HTTPS_PROXY=http://127.0.0.1:8765\n"), viaScript.out());
+        assertTrue(viaScript.out().contains("NODE_EXTRA_CA_CERTS=" + xdg.resolve("ccp/ca/ca.pem") + "\n"), viaScript.out());
+        assertTrue(!viaScript.out().contains("ANTHROPIC_BASE_URL="), "base-URL mode is off: " + viaScript.out());
+        assertTrue(viaScript.out().contains("ANTHROPIC_API_KEY=g"), "the user's own Anthropic key stays");
+
+        Bash unknown = bash("source " + ROOT.resolve("scripts/sub-env.sh") + " --mtim; echo status=$?", env);
+        assertEquals("status=2\n", unknown.out());
+        assertTrue(unknown.err().startsWith("sub-env.sh: unknown option '--mtim'"), unknown.err());
     }
 
     @Test

@@ -61,7 +61,9 @@ class RunLauncherTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             List<ProcessHandle> jvms = await().atMost(Duration.ofSeconds(30))
                     .until(() -> ccpJvms(run), l -> l.size() == 2);
-            String log = Files.readString(dir.resolve("run.log"));
+            // The proxy answers /healthz as soon as it listens; its start-up lines follow a moment later.
+            String log = await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("run.log")),
+                    l -> l.contains("proxy listening on"));
             assertTrue(log.contains("ZAI_API_KEY is not set"), log);
             assertTrue(!log.contains("\tat "), "no stack trace at start:\n" + log);
 

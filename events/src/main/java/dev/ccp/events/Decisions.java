@@ -26,6 +26,8 @@ public final class Decisions {
     public static final String REROUTED_ON_LIMIT = "rerouted_on_limit";
     /** Z.AI answered 401 before any byte: served by Anthropic with the client's own credentials. */
     public static final String FALLBACK_401 = "fallback_401";
+    /** A conditional route matched while Anthropic's window was nearly spent (the utilisation is in the reason). */
+    public static final String WINDOW_OFFLOAD = "window_offload";
 
     /** Decisions that explain a Haiku request served by the default (Anthropic) lane. */
     public static final Set<String> EXPLAIN_DEFAULT_LANE = Set.of(

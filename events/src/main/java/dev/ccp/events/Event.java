@@ -43,11 +43,33 @@ public sealed interface Event {
     /** The proxy instance (or the tool, for example {@code cli-import}) that wrote the event. */
     String instance();
 
-    /** A request arrived. {@code model} and {@code stream} are null when the body did not say. */
+    /**
+     * A request arrived. {@code model} and {@code stream} are null when the body did not say.
+     * {@code mode} is how the client reached the proxy: {@code base_url} ({@code ANTHROPIC_BASE_URL})
+     * or {@code https_proxy} (decrypted from a CONNECT tunnel); null in logs written before it was
+     * recorded, which were all base-URL mode (see {@link #servedMode()}).
+     * {@code project} is the client's {@code x-ccp-project} header (null without one).
+     */
     record RequestReceived(String id, String reqId, long tsUs, String instance,
                            String method, String path, String query,
                            String model, Boolean stream, long bodyBytes,
-                           String clientAuth, String userAgent, String sessionId) implements Event {
+                           String clientAuth, String userAgent, String sessionId, String mode,
+                           String project) implements Event {
+        public static final String MODE_BASE_URL = "base_url";
+        public static final String MODE_HTTPS_PROXY = "https_proxy";
+
+        /** Without a mode or a project, as events were before they were recorded. */
+        public RequestReceived(String id, String reqId, long tsUs, String instance, String method, String path,
+                               String query, String model, Boolean stream, long bodyBytes, String clientAuth,
+                               String userAgent, String sessionId) {
+            this(id, reqId, tsUs, instance, method, path, query, model, stream, bodyBytes, clientAuth, userAgent,
+                    sessionId, null, null);
+        }
+
+        /** The mode, with the default of logs that did not record it. */
+        public String servedMode() {
+            return mode == null ? MODE_BASE_URL : mode;
+        }
     }
 
     /**
@@ -64,11 +86,19 @@ public sealed interface Event {
     /**
      * One try against one provider. {@code status} is 0 when no response head arrived;
      * {@code outcome} is {@code response}, {@code connect_error}, {@code timeout}, {@code retried}
-     * or {@code rerouted}.
+     * or {@code rerouted}. {@code rateLimit} is what the answer's rate-limit headers said (null when it
+     * carried none) and {@code credential} the non-secret fingerprint of the credential they belong to.
      */
     record UpstreamAttempt(String id, String reqId, long tsUs, String instance,
                            int attempt, String provider, String url, String http,
-                           int status, long durationUs, String outcome, String errorType) implements Event {
+                           int status, long durationUs, String outcome, String errorType,
+                           String credential, RateLimits rateLimit) implements Event {
+        /** An attempt whose answer carried no rate-limit headers. */
+        public UpstreamAttempt(String id, String reqId, long tsUs, String instance,
+                               int attempt, String provider, String url, String http,
+                               int status, long durationUs, String outcome, String errorType) {
+            this(id, reqId, tsUs, instance, attempt, provider, url, http, status, durationUs, outcome, errorType, null, null);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ccp.events;
 
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The event log: a Chronicle Queue of JSON events, one document per event, rolled daily.
@@ -43,6 +45,30 @@ public final class EventLog implements AutoCloseable {
                 .rollCycle(RollCycles.FAST_DAILY)
                 .build();
         return new EventLog(dir, queue);
+    }
+
+    /**
+     * Opens the log for its one writer, first releasing the write locks of a writer that died
+     * holding them. Chronicle would otherwise find a lock held by a dead process only when its lock
+     * timeout runs out (about 15 s), and that wait would fall on the first requests served.
+     */
+    public static EventLog openForWriting(Path dir) {
+        EventLog log = open(dir);
+        log.releaseLocksOfDeadWriters();
+        return log;
+    }
+
+    private void releaseLocksOfDeadWriters() {
+        queue.appendLock().forceUnlockIfProcessIsDead();
+        try {
+            // Chronicle keeps the queue's write lock package-private; it is the one a killed
+            // appender holds, and it checks itself that the holder's process is gone.
+            java.lang.reflect.Method writeLock = SingleChronicleQueue.class.getDeclaredMethod("writeLock");
+            writeLock.setAccessible(true);
+            ((net.openhft.chronicle.queue.impl.single.WriteLock) writeLock.invoke(queue)).forceUnlockIfProcessIsDead();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot check the event log's write lock in " + dir + ": " + e, e);
+        }
     }
 
     public Path dir() {
@@ -81,6 +107,20 @@ public final class EventLog implements AutoCloseable {
             tailer.skipTo(index);
         }
         return tailer;
+    }
+
+    /**
+     * A tailer whose next entry is the one at {@code index}, or empty when the log does not hold it
+     * (pruned, or never written). Readers that know where a request's events start (a sample's
+     * {@code first_idx}) read its trail from there instead of from the first event.
+     */
+    public Optional<EventTailer> at(long index) {
+        ExcerptTailer t = queue.createTailer();
+        if (index < 0 || !t.moveToIndex(index)) {
+            t.close();
+            return Optional.empty();
+        }
+        return Optional.of(new EventTailer(t));
     }
 
     /**

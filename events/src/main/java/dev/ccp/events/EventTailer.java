@@ -52,8 +52,7 @@ public final class EventTailer implements AutoCloseable {
                 dc.isPresent();
             }
         } else {
-            throw new IllegalStateException("index " + Long.toHexString(index) + " is not in the log at "
-                    + tailer.queue().fileAbsolutePath());
+            throw new IndexNotInLogException(index, tailer.queue().fileAbsolutePath());
         }
     }
 

@@ -18,6 +18,39 @@ class EventCodecTest {
     }
 
     @Test
+    void an_attempt_carries_the_rate_limit_values_and_an_attempt_of_an_older_log_reads_as_before() throws Exception {
+        RateLimits limits = new RateLimits("allowed", 1764590400L, "five_hour",
+                new RateLimits.Window("allowed_warning", 0.93, 1764590400L), null,
+                new RateLimits.Limit(50L, 49L, 1764583201L), null, null, null, 1);
+        Event.UpstreamAttempt a = new Event.UpstreamAttempt("e1", "r1", 5, "px_1", 1, "anthropic",
+                "https://api.anthropic.com/v1/messages", "h1", 200, 10, "response", null, "cred_0123456789ab", limits);
+        String json = EventCodec.encodeToString(a);
+        assertTrue(json.endsWith(",\"credential\":\"cred_0123456789ab\",\"rate_limit\":{\"status\":\"allowed\","
+                + "\"reset_s\":1764590400,\"representative_claim\":\"five_hour\",\"five_hour\":{\"status\":\"allowed_warning\","
+                + "\"utilization\":0.93,\"reset_s\":1764590400},\"requests\":{\"limit\":50,\"remaining\":49,"
+                + "\"reset_s\":1764583201},\"malformed\":1}}"), json);
+        assertEquals(a, EventCodec.decode(json));
+
+        String older = "{\"type\":\"UpstreamAttempt\",\"v\":1,\"id\":\"e1\",\"req_id\":\"r1\",\"ts_us\":5,"
+                + "\"instance\":\"px_1\",\"attempt\":1,\"provider\":\"anthropic\",\"url\":\"u\",\"http\":\"h1\","
+                + "\"status\":200,\"duration_us\":10,\"outcome\":\"response\"}";
+        assertEquals(new Event.UpstreamAttempt("e1", "r1", 5, "px_1", 1, "anthropic", "u", "h1", 200, 10, "response", null),
+                EventCodec.decode(older));
+        assertTrue(!EventCodec.encodeToString(EventCodec.decode(older)).contains("rate_limit"));
+    }
+
+    @Test
+    void a_request_names_its_project_and_a_request_of_an_older_log_has_none() throws Exception {
+        Event.RequestReceived r = new Event.RequestReceived("e1", "r1", 5, "px_1", "POST", "/v1/messages", null,
+                "claude-sonnet-4-5", true, 10, "x-api-key", "claude-cli", "s1", null, "ccp");
+        String json = EventCodec.encodeToString(r);
+        assertTrue(json.endsWith(",\"session_id\":\"s1\",\"project\":\"ccp\"}"), json);
+        assertEquals(r, EventCodec.decode(json));
+        String older = json.replace(",\"project\":\"ccp\"", "");
+        assertEquals(null, ((Event.RequestReceived) EventCodec.decode(older)).project());
+    }
+
+    @Test
     void typeAndVersionLeadTheEnvelope() {
         Event e = SampleEvents.oneOfEach(1).get(3);
         String json = EventCodec.encodeToString(e);

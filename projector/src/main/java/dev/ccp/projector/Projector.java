@@ -2,11 +2,15 @@ package dev.ccp.projector;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
+import dev.ccp.policy.price.LivePrices;
+import dev.ccp.policy.price.PriceException;
+import dev.ccp.policy.price.PriceFiles;
 import dev.ccp.projector.follow.TailLoop;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.MetricsProjection;
 import dev.ccp.projector.projection.PartialsProjection;
 import dev.ccp.projector.projection.Projection;
+import dev.ccp.projector.projection.RequestPricer;
 import dev.ccp.projector.projection.SqliteProjection;
 import dev.ccp.projector.projection.UsageJsonlProjection;
 import dev.ccp.readmodel.Checkpoint;
@@ -31,6 +35,7 @@ import java.util.function.BooleanSupplier;
  * ({@code cc summarize}, {@code cc replay}, {@code cc db status}). See docs/PROJECTIONS.md.
  */
 public final class Projector {
+    private static final System.Logger LOG = System.getLogger(Projector.class.getName());
     /** Every projection, in the order they are applied. */
     public static final List<String> PROJECTIONS = List.of(
             UsageJsonlProjection.NAME, SqliteProjection.NAME, MetricsProjection.NAME, PartialsProjection.NAME);
@@ -157,7 +162,19 @@ public final class Projector {
                                Progress progress, BooleanSupplier stop, ProjectorMetrics metrics) {
         List<String> names = select(only);
         Duration pace = Duration.ofNanos(TailLoop.metricsPaceNanos());
-        TailLoop loop = new TailLoop(paths, settings, metrics, () -> create(paths, names, settings, metrics, pace));
+        RequestPricer pricer = new RequestPricer(prices(paths, System.getenv()));
+        TailLoop loop = new TailLoop(paths, settings, metrics, () -> create(paths, names, settings, metrics, pace), pricer);
         return loop.run(mode, rebuild, progress, stop);
+    }
+
+    /**
+     * The price table of {@code configs/prices.yaml}, {@code ~/.config/ccp/prices.yaml} and
+     * {@code CCP_PRICES_FILE}, looked at again once a second.
+     *
+     * @throws PriceException when it cannot be used at start (FILE:LINE: why)
+     */
+    public static LivePrices prices(CcpPaths paths, java.util.Map<String, String> env) {
+        return LivePrices.load(PriceFiles.of(paths, env, null), null, java.time.InstantSource.system(),
+                Duration.ofSeconds(1), line -> LOG.log(System.Logger.Level.INFO, line));
     }
 }

@@ -31,6 +31,11 @@ class ProjectorEndToEndTest {
     @TempDir
     Path dir;
 
+    private static double metric(String text, String series) {
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not in\n" + text));
+    }
+
     @Test
     void requestsThroughAProxyProcessAppearInUsageJsonlSamplesAndMetricsOfAFollowingProjectorProcess() throws Exception {
         CcpPaths paths = CcpPaths.under(dir);
@@ -38,11 +43,19 @@ class ProjectorEndToEndTest {
         try (ServerSocket s = new ServerSocket(0)) {
             metricsPort = s.getLocalPort();
         }
+        // zai charges 1 USD per million tokens of glm-4.5-air (the haiku route rewrites to it); Anthropic lists haiku at 4.
+        Path prices = dir.resolve("prices.yaml");
+        Files.writeString(prices, """
+                prices:
+                  - {provider: zai, match: glm-4.5-air, effective_from: 2020-01-01, input: 1, output: 1}
+                  - {provider: anthropic, match: haiku, effective_from: 2020-01-01, input: 4, output: 4}
+                """);
         Map<String, String> env = Map.of(
                 "CCP_LOG_DIR", paths.logDir().toString(),
                 "CCP_DB_PATH", paths.dbPath().toString(),
                 "CCP_RESULTS_DIR", paths.resultsDir().toString(),
-                "CCP_ROLLUP_INTERVAL", "0");
+                "CCP_ROLLUP_INTERVAL", "0",
+                "CCP_PRICES_FILE", prices.toString());
         HttpClient http = HttpClient.newHttpClient();
         try (ChildJvm proxy = ChildJvm.start(ProxyLikeMain.class, Map.of(), paths.queueDir().toString());
              ChildJvm projector = ChildJvm.start(Main.class, env, "--metrics-port", String.valueOf(metricsPort))) {
@@ -96,6 +109,11 @@ class ProjectorEndToEndTest {
                     assertTrue(text.contains(name), name + " in\n" + text);
                 }
                 assertTrue(text.contains("ccp_projector_events_total{projection=\"usage-jsonl\"} 81.0"), text);
+                // The 10 haiku requests on zai had 100 output and 200 input tokens: 300 at 1 USD per million cost
+                // 0.0003, at Anthropic's 4 they list at 0.0012, so 0.0009 saved. The 10 sonnet requests have no price.
+                assertEquals(0.0003, metric(text, "ccp_cost_usd_total{lane=\"zai\",model=\"claude-3-5-haiku-20241022\"}"), 1e-12);
+                assertEquals(0.0009, metric(text, "ccp_saved_usd_total"), 1e-12);
+                assertEquals(10, metric(text, "ccp_unpriced_requests_total"), 1e-12);
             });
         }
     }

@@ -6,6 +6,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (ProxyConfig.helpAsked(args)) {
+            System.out.println(ProxyConfig.USAGE);
+            return;
+        }
         ProxyServer server;
         try {
             ProxyConfig config = ProxyConfig.from(args, System.getenv());

@@ -1,6 +1,7 @@
 package dev.ccp.proxy;
 
 import dev.ccp.events.CcpPaths;
+import dev.ccp.events.Flags;
 import dev.ccp.policy.catalog.Catalog;
 import dev.ccp.policy.catalog.CatalogException;
 import dev.ccp.policy.catalog.CatalogFiles;
@@ -9,6 +10,7 @@ import dev.ccp.proxy.upstream.Timeouts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,24 @@ public record ProxyConfig(String host, int port, Optional<Path> providersFile, C
                           boolean forceH1, boolean paused, long maxBodyBytes, Map<String, String> env) {
 
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
+
+    static final String USAGE_LINE = "ccp-proxy [--host H] [--port N] [--providers FILE]";
+
+    /** What {@code bin/ccp-proxy --help} prints. */
+    public static final String USAGE = """
+            Usage: %s
+            The ccp proxy: point ANTHROPIC_BASE_URL at it; it routes each request to its provider,
+            relays the answer and writes events to the log (CCP_LOG_DIR/queue).
+              --host H           listening address (default 127.0.0.1)
+              --port N           listening port (else CCP_PORT, else MITM_PORT, else 8082; 0 = any free port)
+              --providers FILE   the top catalog layer (else CCP_PROVIDERS_FILE)
+              -h, --help         this text
+            Variables: docs/VARIABLES.md; endpoints and behaviour: docs/PROXY.md.""".formatted(USAGE_LINE);
+
+    /** Whether the arguments ask for the usage text. */
+    public static boolean helpAsked(String[] args) {
+        return java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"));
+    }
 
     /**
      * The body-sampling flag file ({@code make tee-on} creates it): {@code CCP_TEE_FILE}, else
@@ -66,8 +86,7 @@ public record ProxyConfig(String host, int port, Optional<Path> providersFile, C
                         providers = value;
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown argument " + a
-                        + " (usage: ccp-proxy [--host H] [--port N] [--providers FILE])");
+                default -> throw new IllegalArgumentException("unknown argument " + a + " (usage: " + USAGE_LINE + ")");
             }
         }
         String portSource = "--port";
@@ -88,6 +107,9 @@ public record ProxyConfig(String host, int port, Optional<Path> providersFile, C
             if (p < 0 || p > 65535) {
                 throw new IllegalArgumentException(portSource + "=" + port + " is not a port number (0-65535)");
             }
+        }
+        for (String flag : FLAGS) {
+            Flags.fromEnv(env, flag);
         }
         CcpPaths paths = CcpPaths.from(env, System.getProperty("ccp.home"));
         Optional<Path> file;
@@ -125,12 +147,11 @@ public record ProxyConfig(String host, int port, Optional<Path> providersFile, C
         return v != null && !v.isBlank();
     }
 
+    /** The proxy's on/off variables, all checked at start: an unknown value stops it with one line. */
+    static final List<String> FLAGS = List.of("MITM_FORCE_H1", "OFFLOAD_PAUSED", "FORCE_HAIKU_TO_ZAI", "MITM_ENABLE_BACKOFF");
+
     static boolean flag(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v != null && switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "1", "true", "yes", "on" -> true;
-            default -> false;
-        };
+        return Flags.fromEnv(env, name);
     }
 
     /** CCP_MAX_BODY: bytes, or with a unit (32MiB, 512KiB, 10MB, 1m). */

@@ -6,12 +6,18 @@ import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
 import dev.ccp.policy.catalog.Provider;
+import dev.ccp.policy.price.LivePrices;
+import dev.ccp.policy.price.PriceFiles;
 import dev.ccp.proxy.admin.AdminService;
 import dev.ccp.proxy.control.ControlPlane;
+import dev.ccp.proxy.dashboard.DashboardService;
 import dev.ccp.proxy.events.AsyncEventWriter;
 import dev.ccp.proxy.http.HealthService;
 import dev.ccp.proxy.http.MessagesService;
 import dev.ccp.proxy.http.PassthroughService;
+import dev.ccp.proxy.http.ClientConnectionFilter;
+import dev.ccp.proxy.mitm.Interception;
+import dev.ccp.proxy.mitm.MitmSettings;
 import dev.ccp.proxy.metrics.MetricsService;
 import dev.ccp.proxy.metrics.ProxyMetrics;
 import dev.ccp.proxy.quota.QuotaCheck;
@@ -20,12 +26,15 @@ import dev.ccp.proxy.quota.QuotaService;
 import dev.ccp.proxy.readiness.ProviderProbe;
 import dev.ccp.proxy.readiness.ReadinessService;
 import dev.ccp.proxy.readiness.UpstreamErrors;
+import dev.ccp.proxy.ratelimit.WindowConditions;
+import dev.ccp.proxy.readside.CostReadService;
 import dev.ccp.proxy.readside.UsageReadService;
 import dev.ccp.proxy.resilience.Sleeper;
 import dev.ccp.proxy.routing.RoutingPolicy;
 import dev.ccp.proxy.sampling.BodySampling;
 import dev.ccp.proxy.upstream.AttemptPolicy;
 import dev.ccp.proxy.upstream.UpstreamClients;
+import dev.ccp.readmodel.dashboard.DashboardReader;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
@@ -47,13 +56,20 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyContext context;
     private final EventLog log;
     private final AsyncEventWriter writer;
+    private final UpstreamClients upstream;
     private final List<String> warnings;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final ControlPlane control;
     private final QuotaFeature quotas;
+    private final DashboardService dashboard;
 
-    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer, List<String> warnings,
-                        ControlPlane control, QuotaFeature quotas) {
+    private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
+
+    private ProxyServer(WebServer server, ProxyContext context, EventLog log, AsyncEventWriter writer,
+                        UpstreamClients upstream, List<String> warnings, ControlPlane control, QuotaFeature quotas,
+                        DashboardService dashboard) {
+        this.upstream = upstream;
+        this.dashboard = dashboard;
         this.control = control;
         this.server = server;
         this.quotas = quotas;
@@ -69,7 +85,8 @@ public final class ProxyServer implements AutoCloseable {
      * of everything else.
      */
     public static void routing(HttpRouting.Builder routing, ProxyContext ctx) {
-        routing.register("/healthz", new HealthService(ctx))
+        routing.addFilter(new ClientConnectionFilter(ctx))
+                .register("/healthz", new HealthService(ctx))
                 .register("/metrics", new MetricsService(ctx.metrics()))
                 .register(new MessagesService(ctx));
         for (ProxyContext.ExtraService extra : ctx.extraServices()) {
@@ -90,42 +107,74 @@ public final class ProxyServer implements AutoCloseable {
      * @throws dev.ccp.policy.catalog.CatalogException for a catalog that cannot be used (file:line: why)
      */
     public static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize) {
-        ControlPlane control = ControlPlane.load(config.catalogFiles(), config.env(), config.paths(), config.paused(), clock);
+        // Interception settings first: a wrong value stops the start before anything runs.
+        MitmSettings mitm = MitmSettings.from(config.paths(), config.env(), config.timeouts().dial());
+        // Everything opened so far, closed in reverse order when a later step fails: the start's one clean-up.
+        Closer opened = new Closer();
+        try {
+            return start(config, clock, customize, mitm, opened);
+        } catch (RuntimeException | Error e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    private static ProxyServer start(ProxyConfig config, InstantSource clock, UnaryOperator<ProxyContext> customize,
+                                     MitmSettings mitm, Closer opened) {
+        ControlPlane control = opened.add(ControlPlane.load(config.catalogFiles(), config.env(), config.paths(),
+                config.paused(), clock));
         checkPortFree(config.host(), config.port());
         String instance = Ids.instanceId();
         var env = config.env();
         Duration probeTtl = Durations.fromEnv(env, "CCP_PROBE_TTL", Duration.ofSeconds(30));
         Duration reloadEvery = Durations.fromEnv(env, "CCP_RELOAD_INTERVAL", Duration.ofSeconds(1));
+        Duration completionWait = Durations.fromEnv(env, "CCP_COMPLETION_WAIT", AsyncEventWriter.DEFAULT_WAIT);
         ProxyMetrics metrics = new ProxyMetrics();
-        QuotaFeature quotas = QuotaFeature.create(config, clock, () -> control.catalog().catalog(), metrics, Sleeper.REAL);
+        QuotaFeature quotas = opened.add(QuotaFeature.create(config, clock, () -> control.catalog().catalog(), metrics,
+                Sleeper.REAL));
         RoutingPolicy policy = control.routingPolicy()
+                .conditions(new WindowConditions(quotas.windows()))
                 .add(QuotaCheck.NAME, quotas.check())
                 .build();
         List<String> warnings = control.warnings();
+        Interception interception = Interception.create(mitm, clock, metrics.registry(), () -> control.catalog().catalog().providers().values().stream()
+                        .map(p -> p.baseUrl().toString()).toList());
 
-        EventLog log = EventLog.open(config.paths().queueDir());
-        AsyncEventWriter writer = new AsyncEventWriter(log::append, clock, 65_536);
-        metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors);
+        // Before serving: a lock left by a killed writer is released now, not on the first request's append.
+        EventLog log = opened.add(EventLog.openForWriting(config.paths().queueDir()));
+        AsyncEventWriter writer = opened.add(new AsyncEventWriter(log::append, clock, 65_536, completionWait));
+        metrics.eventLog(writer, AsyncEventWriter::appends, AsyncEventWriter::appendErrors, AsyncEventWriter::waitTimeouts);
+        UpstreamClients upstream = opened.add(new UpstreamClients(config.timeouts(), config.forceH1()));
+        control.onCatalogReload(c -> upstream.retain(c.providers().values()));
         UpstreamErrors upstreamErrors = new UpstreamErrors(clock);
+        DashboardService dashboard = new DashboardService(new DashboardReader(config.paths().dbPath()), log, clock,
+                () -> control.catalog().catalog().defaultProvider(), () -> quotas.monitor().state().inOrder());
         ProviderProbe probe = new ProviderProbe(clock, probeTtl,
                 config.timeouts().dial().plus(config.timeouts().tls()));
-        ProxyContext ctx = customize.apply(new ProxyContext(instance, VERSION, clock, policy,
-                AttemptPolicy.firstOf(upstreamErrors.recorder(), control.attemptPolicy(), quotas.limits()),
-                new UpstreamClients(config.timeouts(), config.forceH1()), writer, metrics, env::get,
-                config.maxBodyBytes(),
-                List.of(new ProxyContext.ExtraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath())),
-                        new ProxyContext.ExtraService(QuotaService.PATH, quotas.service())),
-                quotas.check(), BodySampling.OFF)
-                .withExtraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
+        ProxyContext ctx = customize.apply(ProxyContext.builder()
+                .instance(instance).version(VERSION).clock(clock).policy(policy)
+                .attemptPolicy(AttemptPolicy.firstOf(upstreamErrors.recorder(), control.attemptPolicy(), quotas.limits()))
+                .upstream(upstream).events(writer).metrics(metrics).credentials(env::get)
+                .maxBodyBytes(config.maxBodyBytes())
+                .extraService(UsageReadService.PATH, new UsageReadService(config.paths().dbPath()))
+                .extraService(QuotaService.PATH, quotas.service())
+                .decisionHeaders(quotas.check())
+                .extraService("/readyz", new ReadinessService(control, probe, upstreamErrors, writer, log,
                         config.paths().dbPath(), Duration.ofSeconds(10)))
-                .withExtraService("/admin", new AdminService(control)));
+                .extraService("/admin", new AdminService(control))
+                .extraService(CostReadService.PATH, new CostReadService(config.paths().dbPath(),
+                        LivePrices.loadOrEmpty(PriceFiles.of(config.paths(), env, null),
+                                control.catalog().catalog().providers().keySet(), clock, reloadEvery,
+                                line -> LOG.log(System.Logger.Level.INFO, line)),
+                        clock))
+                .extraService(DashboardService.PATH, dashboard)
+                .build());
 
         // Set after the customizations, so no feature's context copy can drop it.
-        ctx = ctx.withBodySampling(BodySampling.watching(config.teeFile(),
+        ProxyContext serving = ctx.toBuilder().sampling(BodySampling.watching(config.teeFile(),
                 control.catalog().catalog().providers().values().stream().map(Provider::authEnv)
                         .filter(java.util.Objects::nonNull).toList(),
-                env::get, writer, clock, instance, BodySampling.RECHECK));
-        ProxyContext serving = ctx;
+                env::get, writer, clock, instance, BodySampling.RECHECK)).build();
         WebServer server;
         try {
             server = WebServer.builder()
@@ -135,29 +184,49 @@ public final class ProxyServer implements AutoCloseable {
                     // SSE events are small writes flushed one by one: Nagle would hold them for the ACK.
                     .connectionOptions(so -> so.tcpNoDelay(true))
                     .shutdownHook(false)
+                    .addConnectionSelector(interception.connectSelector())
                     .routing(r -> routing(r, serving))
+                    // Interception mode: the decrypted side of CONNECT tunnels, same routing.
+                    .putSocket(Interception.SOCKET, s -> s.name(Interception.SOCKET).host("127.0.0.1").port(0).maxPayloadSize(-1)
+                            .connectionOptions(so -> so.tcpNoDelay(true))
+                            .tls(interception.tls())
+                            .routing(r -> interception.routing(r, rr -> routing(rr, serving))))
                     .build()
                     .start();
+            interception.listening(server.port(Interception.SOCKET));
         } catch (RuntimeException e) {
-            control.close();
-            quotas.close();
-            writer.close(Duration.ofSeconds(5));
-            log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + " ("
                     + rootMessage(e) + ")", e);
         }
+        opened.add(server::stop);
         if (!server.isRunning() || server.port() < 0) {
-            control.close();
-            quotas.close();
-            writer.close(Duration.ofSeconds(5));
-            log.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
         }
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings));
         control.start(writer, instance, reloadEvery);
         quotas.start(writer, instance, reloadEvery);
-        return new ProxyServer(server, serving, log, writer, warnings, control, quotas);
+        return new ProxyServer(server, serving, log, writer, upstream, warnings, control, quotas, dashboard);
+    }
+
+    /** AutoCloseables closed in reverse order of opening; a failing close does not stop the others. */
+    private static final class Closer {
+        private final java.util.ArrayDeque<AutoCloseable> stack = new java.util.ArrayDeque<>();
+
+        <T extends AutoCloseable> T add(T resource) {
+            stack.push(resource);
+            return resource;
+        }
+
+        void close() {
+            for (AutoCloseable c; (c = stack.poll()) != null; ) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "closing " + c + " failed", e);
+                }
+            }
+        }
     }
 
     public int port() {
@@ -178,7 +247,7 @@ public final class ProxyServer implements AutoCloseable {
         return control;
     }
 
-    /** Quotas and limit handling (issue 7): the monitor, {@code quotas().limits().lastUnauthorized()} for /readyz. */
+    /** Quotas and limit handling: the monitor, {@code quotas().limits().lastUnauthorized()} for /readyz. */
     public QuotaFeature quotas() {
         return quotas;
     }
@@ -187,21 +256,28 @@ public final class ProxyServer implements AutoCloseable {
         return writer;
     }
 
-    /** Stops serving, appends ProxyStopped, and closes the log after the queued events are written. */
+    /**
+     * Stops serving, closes the upstream clients (their connections and watchdog thread), appends
+     * ProxyStopped, and closes the log after the queued events are written.
+     */
     public void stop(String reason) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        try {
-            control.close();
-            quotas.close();
-            server.stop();
-        } finally {
+        Closer closing = new Closer();
+        closing.add(log);
+        closing.add(() -> writer.close(Duration.ofSeconds(20)));
+        closing.add(() -> {
             long ts = Clocks.micros(context.clock());
             writer.offer(new Event.ProxyStopped(Ids.eventId(ts), null, ts, context.instance(), reason));
-            writer.close(Duration.ofSeconds(20));
-            log.close();
-        }
+        });
+        closing.add(upstream);
+        closing.add(server::stop);
+        // Open live feeds end first, so the server's stop does not wait for them.
+        closing.add(dashboard::close);
+        closing.add(quotas);
+        closing.add(control);
+        closing.close();
     }
 
     @Override

@@ -43,15 +43,15 @@ class AttemptLoopTest {
                     "CCP_LOG_DIR", dir.resolve("logs").toString(), "CCP_PROVIDERS_FILE", catalog.toString(),
                     "ZAI_API_KEY", "zai-key-7"));
             ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, env);
-            try (ProxyServer proxy = ProxyServer.start(config, InstantSource.system(), ctx -> ctx.withAttemptPolicy(a -> {
+            try (ProxyServer proxy = ProxyServer.start(config, InstantSource.system(), ctx -> ctx.toBuilder().attemptPolicy(a -> {
                 if (a.status() == 500 && a.decision().provider().name().equals("zai")) {
                     assertTrue(new String(a.errorBody()).contains("fake zai is broken"), "the policy sees the error body");
                     return new AttemptPolicy.Next.Retry(a.decision()
                             .reroute(Decisions.REROUTED_ON_LIMIT, ctx.policy().catalog().defaultProviderEntry(), "zai failed")
-                            .withUpstreamModel("claude-sonnet-fallback"), Duration.ZERO, "rerouted");
+                            .withUpstreamModel("claude-sonnet-fallback"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
                 }
                 return AttemptPolicy.Next.DELIVER;
-            }))) {
+            }).build())) {
                 HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/v1/messages"))
                                 .header("x-api-key", "sk-ant-client-5")

@@ -56,6 +56,31 @@ class HeaderTimeoutTest {
                         l -> l.size() == 2);
                 assertEquals(List.of("timeout", "ok"), done.stream().map(Event.ResponseCompleted::outcome).toList());
                 assertEquals(List.of(504, 200), done.stream().map(Event.ResponseCompleted::status).toList());
+                assertEquals(List.of("h1", "h1"), done.stream().map(Event.ResponseCompleted::http).toList(),
+                        "a plain http provider is spoken to in HTTP/1.1, head or no head");
+            } finally {
+                proxy.stop("test");
+            }
+        }
+    }
+
+    @Test
+    void aHeaderTimeoutLongerThanTheIdleTimeoutIsHonouredNotCutToIt() throws Exception {
+        try (FakeProvider anthropic = new FakeProvider("anthropic", "", false)) {
+            ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, Map.of(
+                    "CCP_LOG_DIR", dir.resolve("logs").toString(),
+                    "CCP_PROVIDERS_FILE", OneProviderCatalog.write(dir, anthropic.baseUrl()).toString(),
+                    "CCP_HEADER_TIMEOUT", "10s",
+                    "CCP_SSE_IDLE_TIMEOUT", "1s")));
+            try {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                // The head comes after 1.5 s: within the 10 s header timeout, past the 1 s idle timeout.
+                HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/v1/messages"))
+                        .timeout(Duration.ofSeconds(30))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-slow-head-1500\",\"stream\":true}"))
+                        .header("x-api-key", "sk-ant-client").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, res.statusCode(), res.body());
+                assertTrue(res.body().contains("event: message_stop"), res.body());
             } finally {
                 proxy.stop("test");
             }

@@ -58,4 +58,16 @@ class ProxyConfigTest {
                 .loadCatalog().providers().get("zai").headerMode());
         assertEquals("x-api-key", ProxyConfig.from(new String[0], Map.of()).loadCatalog().providers().get("zai").headerMode());
     }
+
+    @Test
+    void anOnOffVariableWithAnyOtherValueStopsTheStartNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProxyConfig.from(new String[0], Map.of("MITM_FORCE_H1", "ture")));
+        assertEquals("MITM_FORCE_H1=ture is neither on nor off (use 1 or 0)", e.getMessage());
+        for (String name : java.util.List.of("OFFLOAD_PAUSED", "FORCE_HAIKU_TO_ZAI", "MITM_ENABLE_BACKOFF")) {
+            assertThrows(IllegalArgumentException.class, () -> ProxyConfig.from(new String[0], Map.of(name, "maybe")), name);
+        }
+        assertTrue(ProxyConfig.from(new String[0], Map.of("MITM_FORCE_H1", "On")).forceH1());
+        assertFalse(ProxyConfig.from(new String[0], Map.of("MITM_FORCE_H1", "0", "OFFLOAD_PAUSED", "off")).paused());
+    }
 }

@@ -127,4 +127,36 @@ class ProxyProcessTest {
             assertTrue(err.getFirst().contains(catalog.toString()) && err.getFirst().contains("unknown provider nowhere"), err.getFirst());
         }
     }
+
+    private static List<String> proxyCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ChildJvm.jvmFlags());
+        command.addAll(List.of("-Xmx64m", "-Djava.util.logging.config.file=" + ChildJvm.projectRoot().resolve("configs/logging.properties"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    @Test
+    void helpPrintsTheUsageAndExitsZero() {
+        try (ChildJvm proxy = ChildJvm.start(proxyCommand("--help"), Map.of("CCP_LOG_DIR", dir.resolve("logs").toString()))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !proxy.process().isAlive());
+            assertEquals(0, proxy.process().exitValue(), () -> String.join("\n", proxy.stderr()));
+            assertTrue(proxy.stdout().getFirst().startsWith("Usage: ccp-proxy [--host H] [--port N] [--providers FILE]"),
+                    () -> String.join("\n", proxy.stdout()));
+            assertTrue(proxy.stdout().stream().anyMatch(l -> l.contains("--help")));
+        }
+    }
+
+    @Test
+    void anOnOffVariableWithATypoStopsTheStartWithOneLine() {
+        try (ChildJvm proxy = ChildJvm.start(proxyCommand("--port", "0"), Map.of(
+                "CCP_LOG_DIR", dir.resolve("logs").toString(), "MITM_FORCE_H1", "ture"))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !proxy.process().isAlive());
+            assertEquals(2, proxy.process().exitValue());
+            List<String> err = proxy.stderr().stream().filter(l -> !l.startsWith("WARNING")).toList();
+            assertEquals(List.of("[ccp] proxy cannot start: MITM_FORCE_H1=ture is neither on nor off (use 1 or 0)"), err);
+        }
+    }
 }

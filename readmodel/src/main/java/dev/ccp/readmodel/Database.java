@@ -42,6 +42,11 @@ public final class Database {
               outcome                     TEXT,
               attempts                    INTEGER NOT NULL,
               instance                    TEXT,
+              session_id                  TEXT,
+              project                     TEXT,
+              cost_pusd                   INTEGER,
+              list_cost_pusd              INTEGER,
+              first_idx                   INTEGER,
               PRIMARY KEY (idx, seq)
             ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",
@@ -87,7 +92,9 @@ public final class Database {
               stream_us     INTEGER NOT NULL,
               wall_us       INTEGER NOT NULL,
               PRIMARY KEY (minute_start, lane, model)
-            ) WITHOUT ROWID""");
+            ) WITHOUT ROWID""",
+            CostTable.DDL,
+            ProviderWindowsTable.DDL);
 
     private Database() {
     }
@@ -132,6 +139,7 @@ public final class Database {
             for (String ddl : SCHEMA) {
                 s.execute(ddl);
             }
+            Migrations.apply(c);
         }
         c.setAutoCommit(false);
         c.commit();

@@ -51,7 +51,7 @@ public final class LatencySketch {
         return midpoint(counts.length - 1);
     }
 
-    static int bucketOf(long v) {
+    public static int bucketOf(long v) {
         if (v < SUB) {
             return (int) v;
         }
@@ -61,7 +61,7 @@ public final class LatencySketch {
         return SUB + shift * SUB + sub;
     }
 
-    static long midpoint(int bucket) {
+    public static long midpoint(int bucket) {
         if (bucket < SUB) {
             return bucket;
         }

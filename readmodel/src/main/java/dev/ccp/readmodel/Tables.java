@@ -12,8 +12,10 @@ public final class Tables {
     public static final String QUOTA_SPEED = "quota_speed";
     public static final String PARTIAL_FILES = "partial_files";
     public static final String CHECKPOINTS = "checkpoints";
+    public static final String COST_HOUR = CostTable.NAME;
+    public static final String PROVIDER_WINDOWS = ProviderWindowsTable.NAME;
     public static final List<String> ALL = List.of(SAMPLES, ROLLUP_HOUR, ROLLUP_DAY, QUOTA_USAGE, QUOTA_LIMITS, QUOTA_SPEED,
-            PARTIAL_FILES, CHECKPOINTS);
+            PARTIAL_FILES, CHECKPOINTS, COST_HOUR, PROVIDER_WINDOWS);
 
     private Tables() {
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code error500}: a 500 with an Anthropic error body</li>
  *   <li>{@code hang-head}: never answers (until the test ends)</li>
+ *   <li>{@code slow-head-MS}: answers normally after MS milliseconds (a provider slow to start its answer)</li>
  *   <li>{@code hang-mid}: streams message_start, then goes silent</li>
  *   <li>{@code gated}: streams message_start, then waits for {@link #openGate()}</li>
  *   <li>{@code endless}: streams content deltas until the connection is closed</li>
@@ -57,6 +58,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger closedByPeer = new AtomicInteger();
     private volatile boolean countTokens = true;
+    private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FakeProvider(String name, String prefix, boolean zaiFlavour) {
         this(name, prefix, zaiFlavour, null);
@@ -102,6 +104,7 @@ public final class FakeProvider implements AutoCloseable {
                 req.prologue().protocolVersion(), req.remotePeer().address().toString()));
         res.header("request-id", "req_fake_" + name);
         res.header("anthropic-ratelimit-requests-remaining", "99");
+        answerHeaders.forEach(res::header);
         if (!path.startsWith(prefix + "/v1/messages")) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send("{\"data\":[{\"id\":\"claude-sonnet-4\",\"type\":\"model\"}],\"served_by\":\"" + name + "\"}");
@@ -129,6 +132,10 @@ public final class FakeProvider implements AutoCloseable {
         if (model.contains("hang-head")) {
             awaitRelease();
             return;
+        }
+        if (model.contains("slow-head-")) {
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Long.parseLong(model.substring(model.indexOf("slow-head-") + 10).replaceAll("\\D.*", "")) * 1_000_000L);
         }
         if (!stream) {
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -174,6 +181,16 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /** From now on answers 404 for count_tokens, as some compatible endpoints do. */
+    /** Adds (or, with a null value, removes) a header every later answer carries, e.g. Anthropic's rate-limit headers. */
+    public FakeProvider answerWith(String header, String value) {
+        if (value == null) {
+            answerHeaders.remove(header);
+        } else {
+            answerHeaders.put(header, value);
+        }
+        return this;
+    }
+
     public FakeProvider withoutCountTokens() {
         countTokens = false;
         return this;

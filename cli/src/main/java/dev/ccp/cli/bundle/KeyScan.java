@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * Looks for anything key-shaped in a folder before it is shared: the value of every configured key
- * variable, Anthropic {@code sk-ant-} keys and {@code Bearer} values. A finding names the file, the line
+ * variable, Anthropic {@code sk-ant-} keys, {@code Bearer} values and PEM private keys. A finding names the file, the line
  * and the kind, never the value.
  */
 public final class KeyScan {
@@ -32,6 +32,8 @@ public final class KeyScan {
     static final int MIN_VALUE_LENGTH = 8;
     private static final Pattern ANTHROPIC_KEY = Pattern.compile("sk-ant-[A-Za-z0-9_\\-]{8,}");
     private static final Pattern BEARER = Pattern.compile("(?i)\\bbearer\\s+[A-Za-z0-9._~+/\\-]{16,}=*");
+    /** A PEM private key (the interception CA's, a license signing key) in any of its usual headers. */
+    private static final Pattern PEM_PRIVATE_KEY = Pattern.compile("-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----");
 
     /** One key-shaped finding: the file (relative to the scanned folder), its line, what it looks like. */
     public record Finding(String file, long line, String kind) {
@@ -127,6 +129,9 @@ public final class KeyScan {
         }
         if (BEARER.matcher(line).find()) {
             return "a Bearer value";
+        }
+        if (PEM_PRIVATE_KEY.matcher(line).find()) {
+            return "a private key";
         }
         return null;
     }

@@ -14,6 +14,7 @@ import dev.ccp.policy.quota.QuotaConfigException;
 import dev.ccp.policy.quota.QuotaJson;
 import dev.ccp.policy.quota.QuotaStanding;
 import dev.ccp.policy.quota.Windows;
+import dev.ccp.readmodel.ProviderWindowsTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,8 @@ import java.util.Map;
                 "Rolling/weekly use and %%, warn/block, WARN_AUTO%%, TPS, peak hour, ROLL OUT (elr/dirty).",
                 "Reads the SQLite projection and the quotas file the running proxy has loaded (asked on CCP_PORT,",
                 "MITM_PORT or 8082); without a proxy the active file (CCP_QUOTAS_FILE, configs/quotas.yaml,",
-                "~/.config/ccp/quotas.yaml)."})
+                "~/.config/ccp/quotas.yaml). Then the providers' own windows as their latest answers reported",
+                "them (Anthropic's 5-hour and 7-day use and reset), per credential fingerprint."})
 public final class StatusCommand extends CcSubcommand {
     @Option(names = "--debug-quota", description = "Add the calibration gaps (gap_seconds_p50/p95) and sample counts.")
     boolean debugQuota;
@@ -59,13 +61,18 @@ public final class StatusCommand extends CcSubcommand {
         }
         Instant now = ctx.clock().instant();
         StatusReport.Report report;
+        List<ProviderWindowsTable.Standing> windows;
         try (Connection c = Projections.openDbReadOnly(ctx.paths())) {
             report = StatusReport.build(ctx.paths().dbPath(), c, config, now);
+            windows = ProviderWindowsTable.all(c);
         }
         if (json.on()) {
-            Json.print(out(), json(report));
+            Map<String, Object> doc = json(report);
+            doc.put("provider_windows", windows.stream().map(w -> w.asMap(now.getEpochSecond())).toList());
+            Json.print(out(), doc);
         } else {
             text(report);
+            ProviderWindowLines.lines(windows, now).forEach(out()::println);
         }
         return ExitCodes.OK;
     }

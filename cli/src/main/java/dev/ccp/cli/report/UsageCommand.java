@@ -10,16 +10,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code cc usage [--banner]}: the fuel gauge, tokens and completions per lane and model against the budget. */
+/**
+ * {@code cc usage [--banner]}: the fuel gauge, tokens and completions per lane and model against the budget;
+ * {@code cc usage --cost [--by …] [--since D]}: what the requests cost (see {@link CostReport}).
+ */
 @Command(name = "usage", mixinStandardHelpOptions = true,
         description = {"Tokens and completions per lane and model against the usage budget.",
                 "Counted over the budget's rolling window (default 24h) from the SQLite projection. The budget is",
                 "CCP_USAGE_BUDGET_FILE, else ~/.config/ccp/usage-budget.yaml, else configs/usage-budget.yaml (see",
                 "configs/usage-budget.example.yaml); without one it shows the totals only.",
-                "Exit status: 0 within budget (or none set), 1 over a budget, 2 no projection or a bad budget file."})
+                "With --cost: cost, list cost and savings (exact USD) by lane, model, session, project or member,",
+                "from the price table (configs/prices.yaml; docs/COSTS.md).",
+                "Exit status: 0 within budget (or none set), 1 over a budget, 2 no projection or a bad budget or price file."})
 public final class UsageCommand extends CcSubcommand {
     @Option(names = "--banner", description = "Print only the one-line meter (also printed by 'cc on').")
     boolean banner;
+
+    @Option(names = "--cost", description = "What the requests cost: cost, list cost and savings in USD, unpriced requests counted.")
+    boolean cost;
+
+    @Option(names = "--by", paramLabel = "GROUP", defaultValue = "lane",
+            description = "With --cost: lane, model, session, project or member (default: lane).")
+    String by;
+
+    @Option(names = "--since", paramLabel = "DURATION",
+            description = "With --cost: only the hours from now minus DURATION on (7d, 24h, …; whole hours); default: all.")
+    String since;
 
     @Mixin
     JsonOption json;
@@ -30,6 +46,15 @@ public final class UsageCommand extends CcSubcommand {
 
     @Override
     protected int run() {
+        if (cost) {
+            CostReport c = CostReport.read(ctx, by, since);
+            if (json.on()) {
+                Json.print(out(), c.document());
+            } else {
+                c.print(out());
+            }
+            return ExitCodes.OK;
+        }
         UsageReport report = UsageReport.read(ctx, UsageBudget.load(ctx));
         if (json.on()) {
             Json.print(out(), report.document());

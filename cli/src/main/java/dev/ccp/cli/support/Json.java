@@ -14,7 +14,9 @@ public final class Json {
 
     /** Built on first use only, so commands that print text never load Jackson. */
     private static final class Holder {
-        static final ObjectMapper MAPPER = JsonMapper.builder().build();
+        // Exact amounts (BigDecimal) print as written, never in exponent notation.
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
     }
 
     public static ObjectMapper mapper() {

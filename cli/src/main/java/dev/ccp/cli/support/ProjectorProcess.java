@@ -73,6 +73,14 @@ public final class ProjectorProcess {
         env.putAll(ctx.env());
         CcpPaths paths = ctx.paths();
         env.put("CCP_HOME", paths.home().toString());
+        String launcherHome = System.getProperty("ccp.home");
+        if ((launcherHome == null || !Path.of(launcherHome).toAbsolutePath().normalize().equals(paths.home()))
+                && !paths.home().toString().matches(".*\\s.*")) {
+            // The launcher's -Dccp.home (its checkout) wins over CCP_HOME; the projector must read the same
+            // configs (the price table) as this cli. The two differ only when the cli was not started by that
+            // launcher (tests); CCP_JAVA_OPTS comes last on its command line, so this -D wins.
+            env.put("CCP_JAVA_OPTS", (env.getOrDefault("CCP_JAVA_OPTS", "") + " -Dccp.home=" + paths.home()).strip());
+        }
         env.put("CCP_LOG_DIR", paths.logDir().toString());
         env.put("CCP_DB_PATH", paths.dbPath().toString());
         env.put("CCP_RESULTS_DIR", paths.resultsDir().toString());

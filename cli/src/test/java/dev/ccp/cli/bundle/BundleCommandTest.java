@@ -109,4 +109,15 @@ class BundleCommandTest {
         assertEquals(1, anthropic.exit(), anthropic.toString());
         assertTrue(anthropic.err().contains("results/TESTS.md (line 2: an sk-ant- key)"), anthropic.err());
     }
+
+    @Test
+    void bundleRefusesAPrivateKeyLikeTheInterceptionCasCopiedIntoTheCheckout() throws Exception {
+        CcRunner cc = checkout();
+        assertEquals(0, cc.run("ca").exit());
+        Files.createDirectories(cc.paths().home().resolve("configs"));
+        Files.copy(cc.paths().userConfigDir().resolve("ca/ca.key"), cc.paths().home().resolve("configs/ca.key"));
+        CcRunner.Result r = cc.run("bundle");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("configs/ca.key (line 1: a private key)"), r.err());
+    }
 }

@@ -39,8 +39,13 @@ public record Catalog(Map<String, Provider> providers, List<Route> routes, Strin
         return Optional.ofNullable(providers.get(name));
     }
 
-    /** The first route whose match is in the model. */
+    /** The first route whose match is in the model, conditional routes ({@code when:}) left out. */
     public Optional<Route> routeFor(String model) {
-        return routes.stream().filter(r -> r.matches(model)).findFirst();
+        return routeFor(model, when -> false);
+    }
+
+    /** The first route whose match is in the model and whose condition, if it has one, {@code holds}. */
+    public Optional<Route> routeFor(String model, java.util.function.Predicate<RouteCondition> holds) {
+        return routes.stream().filter(r -> r.matches(model) && (r.when() == null || holds.test(r.when()))).findFirst();
     }
 }

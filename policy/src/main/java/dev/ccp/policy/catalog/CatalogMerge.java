@@ -30,7 +30,10 @@ final class CatalogMerge {
         }
     }
 
-    private record RouteDraft(String match, String provider, String upstreamModel, Where where) {
+    private record RouteDraft(String match, String provider, String upstreamModel, Where where, RouteCondition when) {
+        RouteDraft(String match, String provider, String upstreamModel, Where where) {
+            this(match, provider, upstreamModel, where, null);
+        }
     }
 
     private final Map<String, ProviderDraft> providers = new LinkedHashMap<>();
@@ -60,7 +63,7 @@ final class CatalogMerge {
             m.providers.put(p.name(), d);
         }
         for (Route r : policy.routes()) {
-            m.routes.add(new RouteDraft(r.match(), r.provider(), r.upstreamModel(), Where.POLICY));
+            m.routes.add(new RouteDraft(r.match(), r.provider(), r.upstreamModel(), Where.POLICY, r.when()));
         }
         m.defaultProvider = policy.defaultProvider();
         m.defaultFrom = Where.POLICY;
@@ -107,7 +110,8 @@ final class CatalogMerge {
                     }
                     String upstream = text(r, "upstream_model");
                     replaced.add(new RouteDraft(match, text(r, "provider"),
-                            upstream == null || upstream.isBlank() ? null : upstream, new Where(source, r.line())));
+                            upstream == null || upstream.isBlank() ? null : upstream, new Where(source, r.line()),
+                            condition(r.map().get("when"), source, i)));
                 }
             }
             routes = replaced;
@@ -128,6 +132,38 @@ final class CatalogMerge {
                 }
             }
         }
+    }
+
+    /** A route's {@code when:}: a mapping of known conditions to shares from 0 to 1; null when absent. */
+    private static RouteCondition condition(YamlNode when, String source, int route) {
+        if (when == null || when.value() == null) {
+            return null;
+        }
+        if (!when.isMap() || when.map().isEmpty()) {
+            throw new CatalogException(at(source, when) + "route " + route + " when must be a mapping such as {"
+                    + RouteCondition.ANTHROPIC_5H + ": 0.9}");
+        }
+        Double fiveHour = null;
+        Double sevenDay = null;
+        for (Map.Entry<String, YamlNode> c : when.map().entrySet()) {
+            double share;
+            try {
+                share = Double.parseDouble(c.getValue().text() == null ? "" : c.getValue().text().strip());
+            } catch (NumberFormatException e) {
+                share = Double.NaN;
+            }
+            if (!(share >= 0 && share <= 1)) {
+                throw new CatalogException(at(source, c.getValue()) + "route " + route + " when " + c.getKey()
+                        + " must be a share from 0 to 1, not " + c.getValue().text());
+            }
+            switch (c.getKey()) {
+                case RouteCondition.ANTHROPIC_5H -> fiveHour = share;
+                case RouteCondition.ANTHROPIC_7D -> sevenDay = share;
+                default -> throw new CatalogException(at(source, c.getValue()) + "route " + route + " has an unknown condition "
+                        + c.getKey() + " (known: " + RouteCondition.ANTHROPIC_5H + ", " + RouteCondition.ANTHROPIC_7D + ")");
+            }
+        }
+        return new RouteCondition(fiveHour, sevenDay);
     }
 
     private void provider(String name, YamlNode node, String source) {
@@ -216,8 +252,13 @@ final class CatalogMerge {
             zai.headerModeFrom = Where.variable("ZAI_HEADER_MODE");
             layers.add("ZAI_HEADER_MODE");
         }
-        String force = env.get("FORCE_HAIKU_TO_ZAI");
-        if (force != null && Set.of("1", "true", "yes", "on").contains(force.trim().toLowerCase(Locale.ROOT)) && zai != null) {
+        boolean force;
+        try {
+            force = dev.ccp.events.Flags.fromEnv(env, "FORCE_HAIKU_TO_ZAI");
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException(e.getMessage());
+        }
+        if (force && zai != null) {
             boolean first = !routes.isEmpty() && routes.getFirst().provider() != null
                     && routes.getFirst().provider().equals("zai") && "haiku".equalsIgnoreCase(routes.getFirst().match());
             if (!first) {
@@ -262,7 +303,7 @@ final class CatalogMerge {
                 throw new CatalogException(r.where() + ": route " + i + " (match " + r.match() + ") names unknown provider "
                         + r.provider() + " (known: " + String.join(", ", built.keySet()) + ")");
             }
-            builtRoutes.add(new Route(r.match(), r.provider(), r.upstreamModel()));
+            builtRoutes.add(new Route(r.match(), r.provider(), r.upstreamModel(), r.when()));
             provenance.put("routes[" + (i - 1) + "]", r.where());
         }
         String def = defaultProvider;

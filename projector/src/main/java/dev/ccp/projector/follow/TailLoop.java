@@ -2,6 +2,7 @@ package dev.ccp.projector.follow;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
+import dev.ccp.events.IndexNotInLogException;
 import dev.ccp.events.LogEntry;
 import dev.ccp.projector.Progress;
 import dev.ccp.projector.ProjectionBusyException;
@@ -14,6 +15,7 @@ import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.projector.projection.Projection;
 import dev.ccp.projector.projection.RequestJoin;
+import dev.ccp.projector.projection.RequestPricer;
 import dev.ccp.readmodel.Checkpoint;
 import dev.ccp.readmodel.CheckpointStore;
 import dev.ccp.readmodel.Database;
@@ -54,12 +56,20 @@ public final class TailLoop {
     private final Settings settings;
     private final ProjectorMetrics metrics;
     private final Supplier<List<Projection>> projectionFactory;
+    private final RequestPricer pricer;
 
     public TailLoop(CcpPaths paths, Settings settings, ProjectorMetrics metrics, Supplier<List<Projection>> projections) {
+        this(paths, settings, metrics, projections, RequestPricer.UNPRICED);
+    }
+
+    /** @param pricer prices each finished request once for every projection */
+    public TailLoop(CcpPaths paths, Settings settings, ProjectorMetrics metrics, Supplier<List<Projection>> projections,
+                    RequestPricer pricer) {
         this.paths = paths;
         this.settings = settings;
         this.metrics = metrics;
         this.projectionFactory = projections;
+        this.pricer = pricer;
     }
 
     public static long metricsPaceNanos() {
@@ -241,12 +251,11 @@ public final class TailLoop {
                 List<LogEntry> chunk;
                 try {
                     chunk = reader.poll(100);
+                } catch (IndexNotInLogException e) {
+                    throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
+                            + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
+                            + "; run bin/ccp-projector --rebuild");
                 } catch (RuntimeException e) {
-                    if (e.getMessage() != null && e.getMessage().contains("is not in the log")) {
-                        throw new ProjectorException("the checkpoint of " + checkpointName + " (index 0x"
-                                + Long.toHexString(startAfter) + ") is not in the log at " + paths.queueDir()
-                                + "; run bin/ccp-projector --rebuild");
-                    }
                     throw new ProjectorException("cannot read the log at " + paths.queueDir() + ": " + e.getMessage(), e);
                 }
                 long now = System.nanoTime();
@@ -305,7 +314,10 @@ public final class TailLoop {
             long index = entry.index();
             switch (entry) {
                 case LogEntry.Read r -> {
-                    List<FinishedRequest> finished = join.apply(index, r.event());
+                    List<FinishedRequest> finished = pricer.price(join.apply(index, r.event()));
+                    for (FinishedRequest f : finished) {
+                        metrics.priced(f.lane(), f.model(), f.cost(), f.saved());
+                    }
                     lastTsUs = join.clockUs();
                     for (int i = 0; i < projections.size(); i++) {
                         if (index > at[i]) {
@@ -340,6 +352,8 @@ public final class TailLoop {
         }
 
         void commit(boolean publish, boolean last) {
+            // Between batches: an edited price table prices what finishes from here on.
+            pricer.poll();
             try {
                 for (int i = 0; i < projections.size(); i++) {
                     if (at[i] < lastIndex) {

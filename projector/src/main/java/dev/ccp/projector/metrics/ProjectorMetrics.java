@@ -15,8 +15,11 @@ import java.util.function.LongSupplier;
 /**
  * The projector's own metrics, in Prometheus text: {@code ccp_store_writes_total},
  * {@code ccp_store_write_errors_total}, {@code ccp_rollup_duration_seconds}, {@code ccp_store_size_bytes},
- * {@code ccp_projector_lag_events}, {@code ccp_projector_unreadable_events_total} and
- * {@code ccp_projector_events_total{projection}}.
+ * {@code ccp_projector_lag_events}, {@code ccp_projector_unreadable_events_total},
+ * {@code ccp_projector_events_total{projection}}, and what the requests this
+ * process projected cost: {@code ccp_cost_usd_total{lane,model}} (what the serving provider charged, per token),
+ * {@code ccp_saved_usd_total} (list price minus cost over offloaded requests) and
+ * {@code ccp_unpriced_requests_total}. Exact figures are in the projections; these are for dashboards.
  */
 public final class ProjectorMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -26,6 +29,9 @@ public final class ProjectorMetrics {
     private final Counter unreadable;
     private final AtomicLong lag = new AtomicLong();
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
+    private final Map<String, Counter> costs = new ConcurrentHashMap<>();
+    private final Counter saved;
+    private final Counter unpriced;
 
     public ProjectorMetrics(LongSupplier storeSizeBytes) {
         storeWrites = Counter.builder("ccp.store.writes")
@@ -46,6 +52,31 @@ public final class ProjectorMetrics {
         Gauge.builder("ccp.projector.lag.events", lag::get)
                 .description("events in the log not yet applied by the slowest projection of this process")
                 .register(registry);
+        saved = Counter.builder("ccp.saved.usd")
+                .description("list price minus cost over offloaded requests, in USD")
+                .register(registry);
+        unpriced = Counter.builder("ccp.unpriced.requests")
+                .description("requests with tokens whose model has no price in the table")
+                .register(registry);
+    }
+
+    /**
+     * One priced request: {@code cost} and {@code saved} in pico-dollars, {@code cost} null when unpriced.
+     */
+    public void priced(String lane, String model, Long cost, long savedPicos) {
+        if (cost == null) {
+            unpriced.increment();
+            return;
+        }
+        String l = lane == null ? "unknown" : lane;
+        String m = model == null ? "unknown" : model;
+        costs.computeIfAbsent(l + "\u0000" + m, k -> Counter.builder("ccp.cost.usd")
+                .description("what the serving providers charged, per token, in USD")
+                .tags("lane", l, "model", m)
+                .register(registry)).increment(cost / 1e12);
+        if (savedPicos != 0) {
+            saved.increment(savedPicos / 1e12);
+        }
     }
 
     public void storeWrites(long rows) {

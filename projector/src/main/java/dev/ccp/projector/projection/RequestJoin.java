@@ -146,7 +146,7 @@ public final class RequestJoin {
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
                 e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                e.stopReason(), e.outcome(), e.attempts());
+                e.stopReason(), e.outcome(), e.attempts(), null, null, null, null, index);
     }
 
     /** The state as JSON text, for the checkpoint. */
@@ -189,7 +189,7 @@ public final class RequestJoin {
     record OpenState(String reqId, long firstIndex, long firstTsUs, long lastTsUs, String instance,
                      Long receivedTsUs, String model, Boolean stream,
                      String decision, String lane, String provider, String upstreamModel, String headerMode,
-                     int attempts, String http) {
+                     int attempts, String http, String sessionId, String project) {
     }
 
     /** A request in flight. */
@@ -209,6 +209,8 @@ public final class RequestJoin {
         String headerMode;
         int attempts;
         String http;
+        String sessionId;
+        String project;
 
         Open(String reqId, long firstIndex, long firstTsUs, String instance) {
             this.reqId = reqId;
@@ -230,6 +232,8 @@ public final class RequestJoin {
             receivedTsUs = e.tsUs();
             model = e.model();
             stream = e.stream();
+            sessionId = e.sessionId();
+            project = e.project();
         }
 
         void routed(Event.RouteDecided e) {
@@ -256,14 +260,14 @@ public final class RequestJoin {
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                    e.stopReason(), e.outcome(), attempts);
+                    e.stopReason(), e.outcome(), attempts, sessionId, project, null, null, firstIndex);
         }
 
         FinishedRequest lost(long index) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
             return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
-                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts);
+                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null, firstIndex);
         }
 
         private String opFromStream() {
@@ -272,7 +276,7 @@ public final class RequestJoin {
 
         OpenState state() {
             return new OpenState(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs, model, stream,
-                    decision, lane, provider, upstreamModel, headerMode, attempts, http);
+                    decision, lane, provider, upstreamModel, headerMode, attempts, http, sessionId, project);
         }
 
         static Open from(OpenState s) {
@@ -288,6 +292,8 @@ public final class RequestJoin {
             o.headerMode = s.headerMode();
             o.attempts = s.attempts();
             o.http = s.http();
+            o.sessionId = s.sessionId();
+            o.project = s.project();
             return o;
         }
     }

@@ -35,6 +35,7 @@ public final class SqliteProjection implements Projection {
     private final java.util.ArrayList<FinishedRequest> samples = new java.util.ArrayList<>();
     private final Map<QuotaKey, long[]> quota = new TreeMap<>();
     private final QuotaTables quotaTables = new QuotaTables();
+    private final CostTables costTables = new CostTables();
     /** Samples written since the last publication, kept while that is all the table holds unfolded. */
     private final java.util.ArrayList<FinishedRequest> unfolded = new java.util.ArrayList<>();
     private boolean unfoldedInMemory;
@@ -56,19 +57,27 @@ public final class SqliteProjection implements Projection {
         samples.clear();
         quota.clear();
         quotaTables.clear();
+        costTables.clear();
         rolledUpTo = CheckpointStore.load(db, ROLLUPS).map(Checkpoint::index).orElse(-1L);
         unfolded.clear();
         unfoldedInMemory = rolledUpTo >= checkpoint.index();
         insert = Writes.insertSample(db);
     }
 
+    /** The op of a {@code /v1/messages/count_tokens} call. */
+    static final String COUNT_TOKENS = "count_tokens";
+
     @Override
     public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
         quotaTables.apply(index, event, finished, join);
+        costTables.apply(event, finished);
         for (FinishedRequest r : finished) {
             samples.add(r);
             long[] q = quota(r.tsUs(), r.lane(), r.model());
-            q[0]++;
+            // A count_tokens call is no completion: quota request caps and `cc usage` count completions.
+            if (!COUNT_TOKENS.equals(r.op())) {
+                q[0]++;
+            }
             q[1] += r.inputTokens();
             q[2] += r.outputTokens();
             q[3] += r.cacheCreationInputTokens();
@@ -120,6 +129,11 @@ public final class SqliteProjection implements Projection {
             insert.setString(21, r.outcome());
             insert.setInt(22, r.attempts());
             insert.setString(23, r.instance());
+            insert.setString(24, r.sessionId());
+            insert.setString(25, r.project());
+            setPicos(insert, 26, r.cost());
+            setPicos(insert, 27, r.listCost());
+            insert.setLong(28, r.firstIndex());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {
@@ -141,7 +155,7 @@ public final class SqliteProjection implements Projection {
                 ps.executeBatch();
             }
         }
-        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db));
+        metrics.storeWrites(samples.size() + quota.size() + quotaTables.write(db) + costTables.write(db));
         if (unfoldedInMemory) {
             unfolded.addAll(samples);
             if (unfolded.size() > 100_000) {
@@ -153,6 +167,14 @@ public final class SqliteProjection implements Projection {
         }
         samples.clear();
         quota.clear();
+    }
+
+    private static void setPicos(PreparedStatement ps, int i, Long picos) throws SQLException {
+        if (picos == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setLong(i, picos);
+        }
     }
 
     @Override
@@ -182,6 +204,7 @@ public final class SqliteProjection implements Projection {
     public void wipe(Connection db) throws SQLException {
         Writes.wipe(db, Tables.SAMPLES, Tables.ROLLUP_HOUR, Tables.ROLLUP_DAY, Tables.QUOTA_USAGE);
         QuotaTables.wipe(db);
+        CostTables.wipe(db);
         CheckpointStore.delete(db, ROLLUPS);
         rolledUpTo = -1;
         unfolded.clear();

@@ -1,6 +1,7 @@
 package dev.ccp.projector.projection;
 
 import dev.ccp.events.Event;
+import dev.ccp.policy.price.Money;
 import dev.ccp.readmodel.Checkpoint;
 
 import java.io.ByteArrayOutputStream;
@@ -113,7 +114,16 @@ public final class UsageJsonlProjection implements Projection {
         sb.append(",\"attempts\":").append(r.attempts());
         sb.append(",\"upstream_model\":");
         Text.string(sb, r.upstreamModel());
+        sb.append(",\"cost_usd\":");
+        usd(sb, r.cost());
+        sb.append(",\"list_cost_usd\":");
+        usd(sb, r.listCost());
         sb.append('}');
+    }
+
+    /** An exact decimal number of dollars, or null when unpriced. */
+    private static void usd(StringBuilder sb, Long picos) {
+        sb.append(picos == null ? "null" : Money.text(picos));
     }
 
     @Override

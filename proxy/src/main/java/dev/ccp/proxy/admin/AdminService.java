@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.proxy.control.ControlPlane;
 import dev.ccp.proxy.http.ApiErrors;
+import dev.ccp.proxy.http.LocalCallers;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,9 +18,9 @@ import java.util.Map;
  * The operator's switches on a running proxy, mounted at {@code /admin}: {@code POST /admin/pause},
  * {@code POST /admin/resume} (what {@code cc pause}/{@code cc resume} call) and {@code GET /admin/state}.
  *
- * <p>Loopback callers only, and no browser: a request from another address, or one carrying an
- * {@code Origin} header (a web page's script), gets 403 {@code permission_error}. Each flip is a
- * {@code ConfigChanged} event (kind {@code paused}).
+ * <p>Local callers only ({@link LocalCallers}): a request from another address, one whose {@code Host}
+ * is not a loopback name (DNS rebinding), or one carrying an {@code Origin} header (a web page's
+ * script) gets 403 {@code permission_error}. Each flip is a {@code ConfigChanged} event (kind {@code paused}).
  */
 public final class AdminService implements HttpService {
     public static final String PERMISSION_ERROR = "permission_error";
@@ -35,9 +35,9 @@ public final class AdminService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.any((req, res) -> {
-            if (!fromOperator(req)) {
-                ApiErrors.send(res, 403, PERMISSION_ERROR,
-                        "the admin endpoints answer only local callers (loopback, no browser Origin)");
+            String refusal = LocalCallers.refusal(req);
+            if (refusal != null) {
+                ApiErrors.send(res, 403, PERMISSION_ERROR, "the admin endpoints are " + refusal);
                 return;
             }
             res.next();
@@ -47,14 +47,6 @@ public final class AdminService implements HttpService {
                 .get("/state", (req, res) -> send(res, state(false)))
                 .any((req, res) -> ApiErrors.send(res, 404, "not_found_error",
                         "admin endpoints: POST /admin/pause, POST /admin/resume, GET /admin/state"));
-    }
-
-    private static boolean fromOperator(ServerRequest req) {
-        if (req.headers().contains(HeaderNames.ORIGIN)) {
-            return false;
-        }
-        return req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
-                && a.getAddress().isLoopbackAddress();
     }
 
     private void flip(ServerRequest req, ServerResponse res, boolean pause) {

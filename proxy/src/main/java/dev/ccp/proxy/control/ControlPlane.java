@@ -95,6 +95,8 @@ public final class ControlPlane implements AutoCloseable {
     };
     private volatile String instance = "";
     private ScheduledExecutorService poller;
+    private volatile java.util.function.Consumer<Catalog> onReload = c -> {
+    };
 
     private ControlPlane(CatalogFiles files, Map<String, String> env, CcpPaths paths, InstantSource clock,
                          MergedCatalog merged, boolean pausedAtStart) {
@@ -223,7 +225,7 @@ public final class ControlPlane implements AutoCloseable {
             }
             unsupportedUntil.put(key(p), clock.instant().plus(UNSUPPORTED_MEMORY));
             return new AttemptPolicy.Next.Retry(a.decision().reroute(Decisions.FALLBACK_UNSUPPORTED, def,
-                    p.name() + " answered 404 for count_tokens"), Duration.ZERO, "rerouted");
+                    p.name() + " answered 404 for count_tokens"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
         };
     }
 
@@ -336,7 +338,13 @@ public final class ControlPlane implements AutoCloseable {
                 + c.routes().size() + " routes, default " + c.defaultProvider() + ") from " + String.join(" + ", next.layers()));
         emit(KIND_PROVIDERS, source, true, catalogDetail(next), null);
         refreshLicense();
+        onReload.accept(c);
         return true;
+    }
+
+    /** Called with the new catalog after each accepted reload (the upstream clients drop the providers it no longer has). */
+    public void onCatalogReload(java.util.function.Consumer<Catalog> listener) {
+        this.onReload = Objects.requireNonNull(listener);
     }
 
     /**

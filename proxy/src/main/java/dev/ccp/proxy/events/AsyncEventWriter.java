@@ -8,16 +8,18 @@ import java.time.InstantSource;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Appends events to the log from one background thread fed by a bounded queue.
  *
- * <p>{@code EventLog.append} may block for seconds (a killed writer's lock is recovered after
- * ~15 s), so no request thread ever calls it: {@link #offer} only enqueues. When appending fails
- * the traffic keeps flowing, {@link #appendErrors()} rises and the failure is logged at most once
- * a minute; a full queue drops the event and counts it as an error for the same reason.
+ * <p>{@code EventLog.append} may block for seconds (a write lock held by another live process, a
+ * stalled disk), so a request thread never calls it: {@link #offer} only enqueues, and
+ * {@link #offerAndWait} waits for the writer at most {@code waitBound}. When appending fails the
+ * traffic keeps flowing, {@link #appendErrors()} rises and the failure is logged at most once a
+ * minute; a full queue drops the event and counts it as an error for the same reason. A wait that
+ * runs out is counted in {@link #waitTimeouts()}; while the writer stays stuck in one append longer
+ * than the bound, later waits return at once instead of each costing the bound again.
  */
 public final class AsyncEventWriter implements EventSink, AutoCloseable {
     /** Appends one event; the production one is {@code EventLog::append}. */
@@ -26,25 +28,50 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
         void append(Event event) throws Exception;
     }
 
-    private static final Logger LOG = Logger.getLogger(AsyncEventWriter.class.getName());
+    /** The default bound of {@link #offerAndWait}. */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
+
+    private static final System.Logger LOG = System.getLogger(AsyncEventWriter.class.getName());
     private static final Duration LOG_EVERY = Duration.ofMinutes(1);
-    private static final Event STOP = new Event.ProxyStopped("stop", null, 0, "", "writer stop");
+    private static final Object STOP = new Object();
+
+    /** An event whose offering thread waits until the writer is past it. */
+    private static final class Awaited {
+        final Event event;
+        final Thread waiter = Thread.currentThread();
+        volatile boolean done;
+        volatile boolean appended;
+
+        Awaited(Event event) {
+            this.event = event;
+        }
+    }
 
     private final Appender appender;
     private final InstantSource clock;
-    private final BlockingQueue<Event> queue;
+    private final long waitNanos;
+    private final BlockingQueue<Object> queue;
     private final Thread thread;
     private final AtomicLong appended = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong waitTimeouts = new AtomicLong();
     private final AtomicLong lastAppendMillis = new AtomicLong(-1);
     private final AtomicLong lastErrorMillis = new AtomicLong(-1);
+    /** System.nanoTime() when the append in progress began, or 0 between appends. */
+    private volatile long appendStartedNanos;
     private volatile boolean closed;
     private Instant lastFailureLogged;
     private long failuresSinceLog;
 
     public AsyncEventWriter(Appender appender, InstantSource clock, int capacity) {
+        this(appender, clock, capacity, DEFAULT_WAIT);
+    }
+
+    /** @param waitBound the longest {@link #offerAndWait} waits for the writer */
+    public AsyncEventWriter(Appender appender, InstantSource clock, int capacity, Duration waitBound) {
         this.appender = appender;
         this.clock = clock;
+        this.waitNanos = waitBound.toNanos();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = Thread.ofPlatform().name("ccp-event-writer").daemon(true).unstarted(this::run);
         this.thread.start();
@@ -52,11 +79,39 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
 
     @Override
     public void offer(Event event) {
-        if (closed || !queue.offer(event)) {
+        enqueue(event, event);
+    }
+
+    private boolean enqueue(Object item, Event event) {
+        if (closed || !queue.offer(item)) {
             errors.incrementAndGet();
             lastErrorMillis.set(clock.millis());
             noteFailure("the event queue is full or closed; event " + event.getClass().getSimpleName() + " dropped");
+            return false;
         }
+        return true;
+    }
+
+    @Override
+    public boolean offerAndWait(Event event) {
+        Awaited awaited = new Awaited(event);
+        if (!enqueue(awaited, event)) {
+            return false;
+        }
+        // The writer may be lingering in a 1 ms park between polls: wake it rather than lose that time.
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + waitNanos;
+        while (!awaited.done) {
+            long left = deadline - System.nanoTime();
+            long started = appendStartedNanos;
+            boolean stuck = started != 0 && System.nanoTime() - started > waitNanos;
+            if (left <= 0 || stuck) {
+                waitTimeouts.incrementAndGet();
+                return false;
+            }
+            LockSupport.parkNanos(awaited, left);
+        }
+        return awaited.appended;
     }
 
     /** Events appended to the log so far. */
@@ -67,6 +122,11 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
     /** Events that could not be appended (append failed, or dropped because the queue was full). */
     public long appendErrors() {
         return errors.get();
+    }
+
+    /** {@link #offerAndWait} calls that returned before their event was appended (slow or stuck log). */
+    public long waitTimeouts() {
+        return waitTimeouts.get();
     }
 
     /** Wall-clock millis of the last successful append, or -1. */
@@ -98,36 +158,47 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
         while (true) {
             // One event at a time, never a batch taken out of the queue: the queue's capacity is
             // then the bound on events held in memory while the log is slow or stuck.
-            Event event = queue.poll();
-            if (event == null) {
+            Object item = queue.poll();
+            if (item == null) {
                 try {
                     if (idlePolls < LINGER_POLLS) {
                         idlePolls++;
-                        java.util.concurrent.locks.LockSupport.parkNanos(LINGER_NANOS);
+                        LockSupport.parkNanos(LINGER_NANOS);
                         continue;
                     }
-                    event = queue.take();
+                    item = queue.take();
                 } catch (InterruptedException e) {
                     return;
                 }
             }
             idlePolls = 0;
-            if (event == STOP) {
+            if (item == STOP) {
                 return;
             }
-            append(event);
+            if (item instanceof Awaited awaited) {
+                awaited.appended = append(awaited.event);
+                awaited.done = true;
+                LockSupport.unpark(awaited.waiter);
+            } else {
+                append((Event) item);
+            }
         }
     }
 
-    private void append(Event event) {
+    private boolean append(Event event) {
+        appendStartedNanos = System.nanoTime();
         try {
             appender.append(event);
             appended.incrementAndGet();
             lastAppendMillis.set(clock.millis());
+            return true;
         } catch (Exception | Error e) {
             errors.incrementAndGet();
             lastErrorMillis.set(clock.millis());
             noteFailure("appending to the event log failed: " + e);
+            return false;
+        } finally {
+            appendStartedNanos = 0;
         }
     }
 
@@ -135,7 +206,7 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
         failuresSinceLog++;
         Instant now = clock.instant();
         if (lastFailureLogged == null || !now.isBefore(lastFailureLogged.plus(LOG_EVERY))) {
-            LOG.log(Level.WARNING, message + " (" + failuresSinceLog + " failure(s) since the last report; traffic continues)");
+            LOG.log(System.Logger.Level.WARNING, message + " (" + failuresSinceLog + " failure(s) since the last report; traffic continues)");
             lastFailureLogged = now;
             failuresSinceLog = 0;
         }
@@ -148,8 +219,13 @@ public final class AsyncEventWriter implements EventSink, AutoCloseable {
         }
         closed = true;
         try {
-            queue.put(STOP);
+            // Behind what is queued; a full queue of a stuck log must not hold the stop forever.
+            queue.offer(STOP, wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             thread.join(wait.toMillis());
+            if (thread.isAlive()) {
+                // The log is stuck: the thread must not outlive the proxy that owns it.
+                thread.interrupt();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

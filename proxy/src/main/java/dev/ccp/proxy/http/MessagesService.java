@@ -14,7 +14,7 @@ public final class MessagesService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/v1/messages", (req, res) -> forwarder.handle(req, res, true))
-                .post("/v1/messages/count_tokens", (req, res) -> forwarder.handle(req, res, true));
+        rules.post("/v1/messages", (req, res) -> forwarder.handle(req, res, Forwarder.Endpoint.MESSAGES))
+                .post("/v1/messages/count_tokens", (req, res) -> forwarder.handle(req, res, Forwarder.Endpoint.COUNT_TOKENS));
     }
 }

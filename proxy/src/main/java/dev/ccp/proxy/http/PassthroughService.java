@@ -14,6 +14,6 @@ public final class PassthroughService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any((req, res) -> forwarder.handle(req, res, false));
+        rules.any((req, res) -> forwarder.handle(req, res, Forwarder.Endpoint.PASSTHROUGH));
     }
 }

@@ -33,12 +33,16 @@ public final class ProxyMetrics {
         return registry;
     }
 
-    /** Registers the event log's append and error counters, read from the writer. */
-    public <T> void eventLog(T writer, ToDoubleFunction<T> appends, ToDoubleFunction<T> errors) {
+    /** Registers the event log's append, error and wait-timeout counters, read from the writer. */
+    public <T> void eventLog(T writer, ToDoubleFunction<T> appends, ToDoubleFunction<T> errors,
+                             ToDoubleFunction<T> waitTimeouts) {
         FunctionCounter.builder("ccp.event.log.appends", writer, appends)
                 .description("events appended to the log").register(registry);
         FunctionCounter.builder("ccp.event.log.append.errors", writer, errors)
                 .description("events that could not be appended (failed or dropped)").register(registry);
+        FunctionCounter.builder("ccp.event.log.wait.timeouts", writer, waitTimeouts)
+                .description("answers sent before their completion was in the log (CCP_COMPLETION_WAIT ran out)")
+                .register(registry);
     }
 
     public void requestStarted() {
@@ -47,7 +51,7 @@ public final class ProxyMetrics {
 
     /**
      * @param lane   provider that served it ({@code proxy} when the proxy answered itself)
-     * @param op     {@code stream} or {@code nonstream}
+     * @param op     {@code stream}, {@code nonstream} or {@code count_tokens}
      * @param ttfbNanos -1 when no byte reached the client
      */
     public void requestFinished(String lane, String op, int status, long durationNanos, long ttfbNanos) {
@@ -72,6 +76,12 @@ public final class ProxyMetrics {
             counters.computeIfAbsent("k " + lane + " " + kind, k -> Counter.builder("ccp.tokens").tags("lane", lane, "kind", kind)
                     .description("tokens reported by providers").register(registry)).increment(count);
         }
+    }
+
+    /** Rate-limit headers of a provider's answer that could not be read (ignored; counted here and in the event). */
+    public void rateLimitHeadersMalformed(String provider, int count) {
+        counters.computeIfAbsent("m " + provider, k -> Counter.builder("ccp.ratelimit.headers.malformed").tags("provider", provider)
+                .description("rate-limit headers whose value could not be read").register(registry)).increment(count);
     }
 
     public String scrape() {

@@ -7,6 +7,7 @@ import dev.ccp.policy.quota.QuotaLoader;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.events.EventSink;
 import dev.ccp.proxy.metrics.ProxyMetrics;
+import dev.ccp.proxy.ratelimit.ProviderWindows;
 import dev.ccp.proxy.resilience.Backoff;
 import dev.ccp.proxy.resilience.LimitPolicy;
 import dev.ccp.proxy.resilience.ResilienceMetrics;
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Issue 7 wired together: the quota monitor (config + polled state), the routing check and warn
+ * Quotas and limit handling wired together: the quota monitor (config + polled state), the routing check and warn
  * header, {@code /v1/quotas}, and the limit/401 attempt policy. {@code ProxyServer.start} builds one;
  * tests may build their own with an injected {@link Sleeper}.
  *
@@ -62,11 +63,14 @@ public final class QuotaFeature implements AutoCloseable {
         }
         QuotaMonitor monitor = new QuotaMonitor(config.paths().dbPath(), clock, poll, initial, providers);
         ResilienceMetrics rm = new ResilienceMetrics(metrics.registry());
+        Catalog atStart = catalog.get();
+        rm.registerAtZero(atStart.providers().keySet(), atStart.defaultProvider());
         QuotaMetrics qm = new QuotaMetrics(metrics.registry());
         LimitPolicy limits = new LimitPolicy(catalog, monitor::config, env::get, Backoff.fromEnv(env), sleeper,
                 RandomGenerator.getDefault(), clock, rm);
         QuotaCheck check = new QuotaCheck(monitor, env::get, qm);
-        QuotaService service = new QuotaService(monitor, () -> QuotaLoader.activeFile(env, config.paths()));
+        ProviderWindows windows = new ProviderWindows(config.paths().dbPath(), clock, Duration.ofSeconds(1));
+        QuotaService service = new QuotaService(monitor, () -> QuotaLoader.activeFile(env, config.paths()), windows);
         return new QuotaFeature(monitor, limits, rm, qm, check, service);
     }
 
@@ -96,6 +100,11 @@ public final class QuotaFeature implements AutoCloseable {
 
     public QuotaService service() {
         return service;
+    }
+
+    /** The providers' own windows (Anthropic's 5-hour and 7-day use), for /v1/quotas and the window-offload rule. */
+    public ProviderWindows windows() {
+        return service.windows();
     }
 
     @Override

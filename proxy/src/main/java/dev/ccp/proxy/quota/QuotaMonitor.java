@@ -24,8 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The proxy's view of the quotas: the config in force (swapped whole by a reload) and the state read
@@ -33,7 +31,7 @@ import java.util.logging.Logger;
  * the last {@link QuotaState}; it never touches SQLite.
  */
 public final class QuotaMonitor implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(QuotaMonitor.class.getName());
+    private static final System.Logger LOG = System.getLogger(QuotaMonitor.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path db;
@@ -166,7 +164,7 @@ public final class QuotaMonitor implements AutoCloseable {
             long now = System.nanoTime();
             if (lastFailureLogNanos == Long.MIN_VALUE || now - lastFailureLogNanos > 60_000_000_000L) {
                 lastFailureLogNanos = now;
-                LOG.log(Level.WARNING, "cannot read quota usage from " + db + ": " + e.getMessage()
+                LOG.log(System.Logger.Level.WARNING, "cannot read quota usage from " + db + ": " + e.getMessage()
                         + " (the last state stays in force; retrying)");
             }
         }

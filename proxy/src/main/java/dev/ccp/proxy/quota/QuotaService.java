@@ -7,6 +7,7 @@ import dev.ccp.policy.quota.QuotaConfigException;
 import dev.ccp.policy.quota.QuotaJson;
 import dev.ccp.policy.quota.QuotaState;
 import dev.ccp.proxy.http.ApiErrors;
+import dev.ccp.proxy.ratelimit.ProviderWindows;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -33,11 +34,20 @@ public final class QuotaService implements HttpService {
 
     private final QuotaMonitor monitor;
     private final Supplier<Optional<Path>> activeFile;
+    private final ProviderWindows windows;
 
-    /** @param activeFile the active quotas file by the usual search, for a reload without a file */
-    public QuotaService(QuotaMonitor monitor, Supplier<Optional<Path>> activeFile) {
+    /**
+     * @param activeFile the active quotas file by the usual search, for a reload without a file
+     * @param windows    the providers' own windows, shown beside the quotas
+     */
+    public QuotaService(QuotaMonitor monitor, Supplier<Optional<Path>> activeFile, ProviderWindows windows) {
         this.monitor = monitor;
         this.activeFile = activeFile;
+        this.windows = windows;
+    }
+
+    ProviderWindows windows() {
+        return windows;
     }
 
     @Override
@@ -51,6 +61,8 @@ public final class QuotaService implements HttpService {
         Map<String, Object> body = QuotaJson.config(monitor.config());
         body.put("state_at", state.at().toString());
         body.put("standings", state.inOrder().stream().map(QuotaJson::standing).toList());
+        long now = windows.now().getEpochSecond();
+        body.put("provider_windows", windows.standings().stream().map(w -> w.asMap(now)).toList());
         send(res, 200, body);
     }
 

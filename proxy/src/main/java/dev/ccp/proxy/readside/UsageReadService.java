@@ -28,8 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The guide's read endpoints over the projector's SQLite projection, opened read-only (WAL mode, so
@@ -45,7 +43,7 @@ public final class UsageReadService implements HttpService {
     public static final String PATH = "/v1/usage";
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
-    private static final Logger LOG = Logger.getLogger(UsageReadService.class.getName());
+    private static final System.Logger LOG = System.getLogger(UsageReadService.class.getName());
     private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
     private final Path dbPath;
 
@@ -170,7 +168,7 @@ public final class UsageReadService implements HttpService {
             if (Reads.noTable(e)) {
                 return new ArrayList<>();
             }
-            LOG.log(Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
             send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
             return null;
         }

@@ -20,8 +20,7 @@ public record Backoff(boolean enabled, int retries, Duration base, Duration maxD
 
     /** @throws IllegalArgumentException naming the variable when a value is wrong */
     public static Backoff fromEnv(Map<String, String> env) {
-        String flag = env.getOrDefault("MITM_ENABLE_BACKOFF", "").trim().toLowerCase(Locale.ROOT);
-        boolean on = flag.equals("1") || flag.equals("true") || flag.equals("yes") || flag.equals("on");
+        boolean on = dev.ccp.events.Flags.fromEnv(env, "MITM_ENABLE_BACKOFF");
         int retries = 2;
         String r = env.get("CCP_BACKOFF_RETRIES");
         if (r != null && !r.isBlank()) {

@@ -84,7 +84,7 @@ public final class LimitPolicy implements AttemptPolicy {
                 metrics.fallback401(provider.name());
                 metrics.wasted(provider.name(), a.durationUs());
                 return new Next.Retry(d.reroute(Decisions.FALLBACK_401, def, provider.name() + " answered 401; served by "
-                        + def.name() + " with the client's own credentials"), Duration.ZERO, "rerouted");
+                        + def.name() + " with the client's own credentials"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
             }
         }
         return Next.DELIVER;
@@ -99,7 +99,7 @@ public final class LimitPolicy implements AttemptPolicy {
             if (delay != null) {
                 metrics.backoff(from, limit.reason());
                 metrics.wasted(from, a.durationUs());
-                return new Next.Retry(d, delay, "retried");
+                return new Next.Retry(d, delay, dev.ccp.events.AttemptOutcome.RETRIED);
             }
         }
         Optional<Provider> fallback = Fallbacks.of(quotas.get(), catalog.get(), d.provider(), null, credentials);
@@ -109,7 +109,7 @@ public final class LimitPolicy implements AttemptPolicy {
         metrics.rerouted(from, fallback.get().name(), limit.reason());
         metrics.wasted(from, a.durationUs());
         return new Next.Retry(d.reroute(Decisions.REROUTED_ON_LIMIT, fallback.get(),
-                from + " answered " + limit.reason() + "; served by " + fallback.get().name()), Duration.ZERO, "rerouted");
+                from + " answered " + limit.reason() + "; served by " + fallback.get().name()), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
     }
 
     @Override

@@ -20,6 +20,25 @@ public final class ResilienceMetrics {
         this.registry = registry;
     }
 
+    /**
+     * Registers the guide's counters at zero for the catalog's providers, so that {@code /metrics}
+     * shows them before they first count: {@code ccp_preferred_attempt_total} and
+     * {@code ccp_wasted_retry_ms_total} per provider, {@code ccp_rerouted_on_limit_total} from each
+     * other provider to the default one for each limit answer (429, 529, 1113).
+     */
+    public void registerAtZero(java.util.Collection<String> providers, String defaultProvider) {
+        for (String p : providers) {
+            counter("ccp.preferred.attempt", "tries on the provider routing chose", "provider", p);
+            counter("ccp.wasted.retry.ms", "milliseconds spent on attempts that were abandoned", "provider", p);
+            if (!p.equals(defaultProvider)) {
+                for (String reason : java.util.List.of("429", "529", "1113")) {
+                    counter("ccp.rerouted.on.limit", "requests moved to the fallback after a limit answer",
+                            "from", p, "to", defaultProvider, "reason", reason);
+                }
+            }
+        }
+    }
+
     void preferredAttempt(String provider) {
         counter("ccp.preferred.attempt", "tries on the provider routing chose", "provider", provider).increment();
     }

@@ -4,6 +4,7 @@ import dev.ccp.events.Decisions;
 import dev.ccp.policy.catalog.Catalog;
 import dev.ccp.policy.catalog.Provider;
 import dev.ccp.policy.catalog.Route;
+import dev.ccp.policy.catalog.RouteCondition;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +42,21 @@ public final class RoutingPolicy {
      * @param credentials a provider's key by variable name (null when unset)
      */
     public static Builder standard(Supplier<Catalog> catalog, BooleanSupplier paused, Function<String, String> credentials) {
-        return new Builder(catalog)
-                .add(MATCH, RoutingPolicy::match)
+        Builder b = new Builder(catalog);
+        return b.add(MATCH, (request, current, c) -> match(request, current, c, b.conditions))
                 .add(PAUSED, paused(paused))
                 .add(MISSING_CREDENTIALS, missingCredentials(credentials));
+    }
+
+    /**
+     * Whether a route's {@code when:} holds now: the words for the reason when it does (for example
+     * {@code anthropic 5h window 93% used (>= 90%)}), empty when it does not.
+     */
+    @FunctionalInterface
+    public interface Conditions {
+        Conditions NEVER = when -> java.util.Optional.empty();
+
+        java.util.Optional<String> holds(RouteCondition when);
     }
 
     public RouteDecision decide(RouteRequest request) {
@@ -62,13 +74,30 @@ public final class RoutingPolicy {
 
     /** The first step: first route whose match is in the model, else the default provider. */
     static RouteDecision match(RouteRequest request, RouteDecision ignored, Catalog catalog) {
+        return match(request, ignored, catalog, Conditions.NEVER);
+    }
+
+    /**
+     * The first route whose match is in the model and whose {@code when:}, if any, holds now (decision
+     * {@code window_offload}, the condition in the reason); else the default provider.
+     */
+    static RouteDecision match(RouteRequest request, RouteDecision ignored, Catalog catalog, Conditions conditions) {
         if (request.messages() && request.model() != null) {
-            var route = catalog.routeFor(request.model());
+            java.util.Map<RouteCondition, String> reasons = new java.util.HashMap<>(2);
+            var route = catalog.routeFor(request.model(), when -> {
+                java.util.Optional<String> why = conditions.holds(when);
+                why.ifPresent(w -> reasons.put(when, w));
+                return why.isPresent();
+            });
             if (route.isPresent()) {
                 Provider p = catalog.providers().get(route.get().provider());
                 String upstream = route.get().upstreamModel() != null ? route.get().upstreamModel() : request.model();
-                return new RouteDecision(Decisions.MODEL_ROUTE, p, upstream, p.headerMode(),
-                        "route " + route.get().match() + " -> " + p.name());
+                String because = "route " + route.get().match() + " -> " + p.name();
+                if (route.get().when() != null) {
+                    return new RouteDecision(Decisions.WINDOW_OFFLOAD, p, upstream, p.headerMode(),
+                            reasons.get(route.get().when()) + ": " + because);
+                }
+                return new RouteDecision(Decisions.MODEL_ROUTE, p, upstream, p.headerMode(), because);
             }
         }
         Provider p = catalog.defaultProviderEntry();
@@ -129,9 +158,16 @@ public final class RoutingPolicy {
     public static final class Builder {
         private final Supplier<Catalog> catalog;
         private final List<Named> checks = new ArrayList<>();
+        private volatile Conditions conditions = Conditions.NEVER;
 
         private Builder(Supplier<Catalog> catalog) {
             this.catalog = catalog;
+        }
+
+        /** How the match step tells whether a route's {@code when:} holds (by default: never). */
+        public Builder conditions(Conditions c) {
+            this.conditions = c;
+            return this;
         }
 
         public Builder add(String name, RoutingCheck check) {

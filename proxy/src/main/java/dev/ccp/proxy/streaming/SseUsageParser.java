@@ -26,8 +26,15 @@ public final class SseUsageParser {
     private String eventName;
     private StringBuilder data;
 
+    private boolean stopAnnounced;
+
     public Usage usage() {
         return usage;
+    }
+
+    /** True from the {@code event: message_stop} line on (before its data ends the event). */
+    public boolean stopAnnounced() {
+        return stopAnnounced || usage.messageStop;
     }
 
     public void feed(byte[] buf, int off, int len) {
@@ -63,6 +70,9 @@ public final class SseUsageParser {
         }
         if (startsWith("event:", n)) {
             eventName = eventName(n);
+            if ("message_stop".equals(eventName)) {
+                stopAnnounced = true;
+            }
         } else if (startsWith("data:", n) && !overflow && (eventName == null || PARSED.contains(eventName))) {
             if (data == null) {
                 data = new StringBuilder();

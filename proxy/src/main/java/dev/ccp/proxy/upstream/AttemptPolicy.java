@@ -1,5 +1,6 @@
 package dev.ccp.proxy.upstream;
 
+import dev.ccp.events.AttemptOutcome;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRequest;
 import io.helidon.http.Headers;
@@ -95,7 +96,7 @@ public interface AttemptPolicy {
          * @param delay    wait before it (backoff); zero for none
          * @param outcome  what the UpstreamAttempt event says of the attempt being abandoned: {@code retried} or {@code rerouted}
          */
-        record Retry(RouteDecision decision, Duration delay, String outcome) implements Next {
+        record Retry(RouteDecision decision, Duration delay, AttemptOutcome outcome) implements Next {
         }
     }
 }

@@ -12,12 +12,19 @@ import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http2.Http2ClientResponse;
 
-import java.net.URI;
+import io.helidon.common.uri.UriInfo;
+import io.helidon.common.uri.UriPath;
+import io.helidon.webclient.api.ClientUri;
+
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +34,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One Helidon WebClient per provider (keyed by name and base URL, so a reloaded catalog gets fresh ones).
  *
+ * <p>A client whose provider a catalog reload removed or moved is closed once its last exchange ends
+ * ({@link #retain}); {@link #close} closes every client, its pooled connections and the watchdog thread.
+ *
+ * <p>The request line carries the client's raw path and query exactly as received: Helidon's URI
+ * types would decode the query into parameters and write them back re-encoded and grouped by name,
+ * so the raw text is handed over as the path of a URI with no query.
+ *
  * <p>Protocol: HTTP/2 where the provider offers it through ALPN on TLS; HTTP/1.1 for plain
  * {@code http://} providers (no h2c upgrade round trip) and whenever {@code MITM_FORCE_H1=1}. The
  * protocol used is reported per response. Redirects are never followed: a redirect could carry the
  * credential to another host.
  */
-public final class UpstreamClients {
+public final class UpstreamClients implements AutoCloseable {
     private final Timeouts timeouts;
     private final boolean forceH1;
     private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
@@ -60,12 +74,108 @@ public final class UpstreamClients {
         return forceH1;
     }
 
-    /** @param pool HTTP/1.1 only: the proxy's own keep-alive connections (null for a client that may use HTTP/2) */
-    private record ProviderClient(HttpClient<?> client, ConnectionPool pool) {
+    /**
+     * One provider's client and the exchanges using it, so that a client retired by a reload is
+     * closed when its last exchange ends rather than under it.
+     *
+     * @param pool HTTP/1.1 only: the proxy's own keep-alive connections (null for a client that may use HTTP/2)
+     */
+    private record ProviderClient(WebClient web, HttpClient<?> client, ConnectionPool pool, AtomicInteger users,
+                                  AtomicInteger retired) {
+        ProviderClient(WebClient web, HttpClient<?> client, ConnectionPool pool) {
+            this(web, client, pool, new AtomicInteger(), new AtomicInteger());
+        }
+
+        boolean use() {
+            users.incrementAndGet();
+            if (retired.get() != 0) {
+                release();
+                return false;
+            }
+            return true;
+        }
+
+        void release() {
+            if (users.decrementAndGet() == 0 && retired.get() != 0) {
+                closeNow();
+            }
+        }
+
+        void retire() {
+            retired.set(1);
+            if (users.get() == 0) {
+                closeNow();
+            }
+        }
+
+        private void closeNow() {
+            if (!retired.compareAndSet(1, 2)) {
+                return;
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            web.closeResource();
+        }
+    }
+
+    private static String key(Provider p) {
+        return p.name() + " " + p.baseUrl();
+    }
+
+    /** Closes the clients of providers not in {@code current} (removed, or moved to another base URL) once idle. */
+    public void retain(Collection<Provider> current) {
+        Set<String> keep = current.stream().map(UpstreamClients::key).collect(Collectors.toSet());
+        for (var e : clients.entrySet()) {
+            if (!keep.contains(e.getKey()) && clients.remove(e.getKey(), e.getValue())) {
+                e.getValue().retire();
+            }
+        }
+    }
+
+    /**
+     * The protocol of an attempt on {@code p} that got no response head: {@code h1} where only
+     * HTTP/1.1 is used, else null (ALPN's choice is not known without a head).
+     */
+    public String protocolBeforeHead(Provider p) {
+        boolean tls = "https".equalsIgnoreCase(p.baseUrl().getScheme());
+        return forceH1 || !tls ? "h1" : null;
+    }
+
+    /** Providers with a client now (for tests and /readyz). */
+    public Set<String> clientKeys() {
+        return Set.copyOf(clients.keySet());
+    }
+
+    /** Closes every client (their connections) and stops the watchdog thread. */
+    @Override
+    public void close() {
+        closed = true;
+        watchdogs.shutdownNow();
+        for (var e : clients.entrySet()) {
+            if (clients.remove(e.getKey(), e.getValue())) {
+                e.getValue().retire();
+            }
+        }
+    }
+
+    private volatile boolean closed;
+
+    /** A client for {@code p}, counted as in use until {@link ProviderClient#release()}. */
+    private ProviderClient use(Provider p) {
+        while (true) {
+            if (closed) {
+                throw new IllegalStateException("the proxy is stopping");
+            }
+            ProviderClient pc = clientFor(p);
+            if (pc.use()) {
+                return pc;
+            }
+        }
     }
 
     private ProviderClient clientFor(Provider p) {
-        return clients.computeIfAbsent(p.name() + " " + p.baseUrl(), k -> {
+        return clients.computeIfAbsent(key(p), k -> {
             boolean tls = "https".equalsIgnoreCase(p.baseUrl().getScheme());
             boolean h1Only = forceH1 || !tls;
             Duration connect = timeouts.dial().plus(tls ? timeouts.tls() : Duration.ZERO);
@@ -76,6 +186,7 @@ public final class UpstreamClients {
                     .keepAlive(true)
                     .sendExpectContinue(false)
                     .servicesDiscoverServices(false)
+                    .dnsResolver(UnresolvedHostException.RESOLVER)
                     .shareConnectionCache(false)
                     .socketOptions(so -> so.connectTimeout(connect)
                             .readTimeout(timeouts.sseIdle())
@@ -84,11 +195,11 @@ public final class UpstreamClients {
                     .protocolPreference(h1Only ? List.of("http/1.1") : List.of("h2", "http/1.1"))
                     .build();
             if (!h1Only) {
-                return new ProviderClient(web, null);
+                return new ProviderClient(web, web, null);
             }
             ConnectionPool pool = new ConnectionPool(web, p.baseUrl(), web.prototype().tls(), MAX_IDLE, VALIDATE_AFTER,
                     MAX_IDLE_CONNECTIONS, System::nanoTime);
-            return new ProviderClient(web.client(Http1Client.PROTOCOL), pool);
+            return new ProviderClient(web, web.client(Http1Client.PROTOCOL), pool);
         });
     }
 
@@ -104,18 +215,36 @@ public final class UpstreamClients {
      * @throws UpstreamException when no head came: unreachable, timed out or broken; its message names the provider
      */
     public UpstreamResponse send(UpstreamRequest r) throws UpstreamException {
-        ProviderClient pc = clientFor(r.provider());
-        if (pc.pool() != null) {
-            return sendHttp1(pc, r);
+        ProviderClient pc;
+        try {
+            pc = use(r.provider());
+        } catch (RuntimeException e) {
+            throw UpstreamException.classify(e, r.provider().name(), UpstreamException.Phase.CONNECT);
         }
-        Duration readTimeout = r.stream() ? timeouts.sseIdle() : timeouts.json();
+        try {
+            UpstreamResponse response = pc.pool() != null ? sendHttp1(pc, r) : sendHttp2(pc, r);
+            response.onClose(pc::release);
+            return response;
+        } catch (UpstreamException | RuntimeException e) {
+            pc.release();
+            throw e;
+        }
+    }
+
+    /**
+     * HTTP/2 (or HTTP/1.1 through Helidon's client where ALPN may choose): the per-read timeout is the
+     * socket's. A stream's head may take CCP_HEADER_TIMEOUT; when that is longer than
+     * CCP_SSE_IDLE_TIMEOUT the per-read timeout is the longer one, or the head would be cut short.
+     */
+    private UpstreamResponse sendHttp2(ProviderClient pc, UpstreamRequest r) throws UpstreamException {
         Duration headWait = r.stream() ? timeouts.header() : timeouts.json();
+        Duration readTimeout = r.stream() ? max(timeouts.sseIdle(), headWait) : timeouts.json();
         String provider = r.provider().name();
         if (headWait.compareTo(readTimeout) >= 0) {
             try {
                 return wrap(submit(pc.client(), r, readTimeout, null), null);
             } catch (RuntimeException e) {
-                throw UpstreamException.classify(e, provider, false);
+                throw UpstreamException.classify(e, provider, UpstreamException.Phase.EXCHANGE);
             }
         }
         // The head must come sooner than the per-read timeout allows. Interrupting a thread waiting on
@@ -132,13 +261,13 @@ public final class UpstreamClients {
     private UpstreamResponse sendHttp1(ProviderClient pc, UpstreamRequest r) throws UpstreamException {
         String provider = r.provider().name();
         long start = System.nanoTime();
-        Duration headWait = r.stream() ? min(timeouts.header(), timeouts.sseIdle()) : timeouts.json();
+        Duration headWait = r.stream() ? timeouts.header() : timeouts.json();
         for (int attempt = 1; ; attempt++) {
             ConnectionPool.Lease lease;
             try {
                 lease = attempt == 1 ? pc.pool().take() : pc.pool().fresh();
             } catch (RuntimeException e) {
-                throw UpstreamException.classify(e, provider, false);
+                throw UpstreamException.classify(e, provider, UpstreamException.Phase.CONNECT);
             }
             ExchangeWatch watch = ExchangeWatch.start(watchdogs, lease, start + headWait.toNanos());
             HttpClientResponse res;
@@ -153,7 +282,7 @@ public final class UpstreamClients {
                 if (attempt == 1 && lease.reused() && closedByPeer(e)) {
                     continue;
                 }
-                throw UpstreamException.classify(e, provider, false);
+                throw UpstreamException.classify(e, provider, UpstreamException.Phase.EXCHANGE);
             }
             if (r.stream()) {
                 watch.streaming(timeouts.sseIdle().toNanos());
@@ -164,24 +293,26 @@ public final class UpstreamClients {
         }
     }
 
-    /** The failures of a connection the server had closed: end of stream or reset before the response head. */
+    /**
+     * The failures of a connection the server had closed, by type: end of stream before the response
+     * head (Helidon's {@code InsufficientDataAvailableException}, an {@code EOFException}) or a reset
+     * or broken pipe ({@code SocketException}).
+     */
     static boolean closedByPeer(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof java.net.SocketTimeoutException) {
                 return false;
             }
-            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if (c instanceof java.io.EOFException || c instanceof java.net.SocketException
-                    || c instanceof DataReader.InsufficientDataAvailableException
-                    || m.contains("reset") || m.contains("closed") || m.contains("broken pipe") || m.contains("end of stream")) {
+                    || c instanceof DataReader.InsufficientDataAvailableException) {
                 return true;
             }
         }
         return false;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** Sends from a thread of its own and waits for the head here, at most {@code headWait}. */
@@ -206,7 +337,7 @@ public final class UpstreamClients {
             head.thenAccept(HttpClientResponse::close);
             throw headTimeout(provider, headWait);
         } catch (ExecutionException e) {
-            throw UpstreamException.classify(e.getCause(), provider, false);
+            throw UpstreamException.classify(e.getCause(), provider, UpstreamException.Phase.EXCHANGE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandoned.set(true);
@@ -224,12 +355,28 @@ public final class UpstreamClients {
         return new UpstreamResponse(res, res instanceof Http2ClientResponse ? "h2" : "h1", System.nanoTime(), watch);
     }
 
+    /**
+     * The provider's address with the base URL's raw path and the client's raw path and query as one
+     * raw path: written to the request line (or h2 {@code :path}) as is.
+     */
+    private static ClientUri rawUri(UpstreamRequest r) {
+        java.net.URI base = r.provider().baseUrl();
+        boolean https = "https".equalsIgnoreCase(base.getScheme());
+        int port = base.getPort() > 0 ? base.getPort() : https ? 443 : 80;
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
+        }
+        return ClientUri.create(UriInfo.builder().scheme(base.getScheme()).host(base.getHost()).port(port)
+                .path(UriPath.create(basePath + r.pathAndQuery())).build());
+    }
+
     /** @param connection the pooled HTTP/1.1 connection to use, or null to let the client choose */
     private static HttpClientResponse submit(HttpClient<?> client, UpstreamRequest r, Duration readTimeout,
                                              ClientConnection connection) {
         ClientRequest<?> req = client.method(Method.create(r.method()))
-                .uri(URI.create(r.url()))
-                .skipUriEncoding(true)
+                .uri(rawUri(r))
+                .skipUriEncoding(false)
                 .followRedirects(false)
                 .readTimeout(readTimeout)
                 .headers(h -> {

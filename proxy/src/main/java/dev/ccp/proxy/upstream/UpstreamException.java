@@ -1,16 +1,34 @@
 package dev.ccp.proxy.upstream;
 
+import io.helidon.webclient.http2.StreamTimeoutException;
+
+import javax.net.ssl.SSLException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
 /** An attempt that got no usable response head. The message names the provider and never a credential. */
 public final class UpstreamException extends Exception {
     /** Why no response came. */
     public enum Kind {
-        /** Could not connect (refused, unknown host, dial or TLS timeout). */
-        CONNECT,
+        /** Could not connect (refused, unknown host, dial or TLS timeout, TLS refused). */
+        CONNECT("connect_error"),
         /** Connected, but the head (or the next bytes) did not come in time. */
-        TIMEOUT,
+        TIMEOUT("timeout"),
         /** The connection broke. */
-        IO
+        IO("io_error");
+
+        private final String outcome;
+
+        Kind(String outcome) {
+            this.outcome = outcome;
+        }
     }
+
+    /** Where the attempt was when it failed: a failure while connecting is a connect error whatever its type. */
+    enum Phase { CONNECT, EXCHANGE }
 
     private final Kind kind;
     private final String provider;
@@ -31,37 +49,41 @@ public final class UpstreamException extends Exception {
 
     /** The UpstreamAttempt outcome word. */
     public String outcome() {
-        return switch (kind) {
-            case CONNECT -> "connect_error";
-            case TIMEOUT -> "timeout";
-            case IO -> "io_error";
-        };
+        return kind.outcome;
     }
 
-    private static final String UNRESOLVED = "Failed to get address for host";
-
-    /** Classifies a failure of the HTTP client. */
-    static UpstreamException classify(Throwable t, String provider, boolean headReceived) {
+    /** Whether {@code t}, or one of its causes, is a timeout: of a socket read, of an HTTP/2 stream, or of a wait. */
+    public static boolean isTimeout(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            // Helidon's resolver reports a host that does not resolve this way, with no cause attached.
-            if (c instanceof IllegalArgumentException && String.valueOf(c.getMessage()).startsWith(UNRESOLVED)) {
-                return new UpstreamException(Kind.CONNECT, provider, "provider " + provider + " is unreachable (unknown host "
-                        + c.getMessage().substring(UNRESOLVED.length()).trim() + ")", t);
+            if (c instanceof SocketTimeoutException || c instanceof TimeoutException || c instanceof StreamTimeoutException) {
+                return true;
             }
-            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
-                    || c instanceof java.net.NoRouteToHostException || c instanceof javax.net.ssl.SSLHandshakeException) {
+        }
+        return false;
+    }
+
+    /** Classifies a failure of the HTTP client by the types in its cause chain, and the phase it happened in. */
+    static UpstreamException classify(Throwable t, String provider, Phase phase) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof UnresolvedHostException u) {
+                return new UpstreamException(Kind.CONNECT, provider, "provider " + provider + " is unreachable (unknown host "
+                        + u.host() + ")", t);
+            }
+            if (c instanceof ConnectException || c instanceof UnknownHostException || c instanceof NoRouteToHostException
+                    || c instanceof SSLException) {
                 return new UpstreamException(Kind.CONNECT, provider,
                         "provider " + provider + " is unreachable (" + c.getClass().getSimpleName()
                                 + (c.getMessage() == null ? "" : ": " + c.getMessage()) + ")", t);
             }
-            if (c instanceof java.net.SocketTimeoutException) {
-                String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
-                if (!headReceived && m.contains("connect")) {
-                    return new UpstreamException(Kind.CONNECT, provider,
-                            "provider " + provider + " is unreachable (connect timed out)", t);
-                }
-                return new UpstreamException(Kind.TIMEOUT, provider, "provider " + provider + " timed out", t);
-            }
+        }
+        if (isTimeout(t)) {
+            return phase == Phase.CONNECT
+                    ? new UpstreamException(Kind.CONNECT, provider, "provider " + provider + " is unreachable (connect timed out)", t)
+                    : new UpstreamException(Kind.TIMEOUT, provider, "provider " + provider + " timed out", t);
+        }
+        if (phase == Phase.CONNECT) {
+            return new UpstreamException(Kind.CONNECT, provider, "provider " + provider + " is unreachable ("
+                    + t.getClass().getSimpleName() + ")", t);
         }
         return new UpstreamException(Kind.IO, provider, "provider " + provider + " connection failed ("
                 + t.getClass().getSimpleName() + ")", t);

@@ -15,6 +15,8 @@ public final class UpstreamResponse implements AutoCloseable {
     /** The HTTP/1.1 exchange's timeouts, or null where the socket's read timeout keeps them (HTTP/2). */
     private final ExchangeWatch watch;
     private InputStream body;
+    private Runnable onClose;
+    private boolean closed;
 
     UpstreamResponse(HttpClientResponse response, String http, long headNanos, ExchangeWatch watch) {
         this.response = response;
@@ -76,9 +78,18 @@ public final class UpstreamResponse implements AutoCloseable {
         return headNanos;
     }
 
+    /** Runs {@code action} once, when this response is closed. */
+    void onClose(Runnable action) {
+        this.onClose = action;
+    }
+
     /** Releases the connection; if the body was not fully read, the connection (or h2 stream) is closed, which cancels the request upstream. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (watch != null) {
             watch.finish();
         }
@@ -86,6 +97,10 @@ public final class UpstreamResponse implements AutoCloseable {
             response.close();
         } catch (RuntimeException ignored) {
             // Closing a broken connection can fail; it is gone either way.
+        } finally {
+            if (onClose != null) {
+                onClose.run();
+            }
         }
     }
 }

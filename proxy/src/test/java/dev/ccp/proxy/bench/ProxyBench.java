@@ -299,9 +299,7 @@ public final class ProxyBench {
         // BENCH_NO_EVENTS=1 replaces the event writer with a no-op (diagnosis only: what the event trail costs).
         boolean noEvents = System.getenv("BENCH_NO_EVENTS") != null;
         ProxyServer proxy = ProxyServer.start(ProxyConfig.from(new String[]{"--port", "0"}, env), java.time.InstantSource.system(),
-                ctx -> noEvents ? new dev.ccp.proxy.ProxyContext(ctx.instance(), ctx.version(), ctx.clock(), ctx.policy(),
-                        ctx.attemptPolicy(), ctx.upstream(), e -> { }, ctx.metrics(), ctx.credentials(), ctx.maxBodyBytes(),
-                        ctx.extraServices()) : ctx);
+                ctx -> noEvents ? ctx.toBuilder().events(e -> { }).build() : ctx);
         return new ProxyUnderTest() {
             public int port() {
                 return proxy.port();

@@ -79,4 +79,41 @@ class AsyncEventWriterTest {
         assertEquals(20 - w.appendErrors(), written.size());
         assertEquals(written.size(), w.appends());
     }
+
+    @Test
+    void offerAndWaitReturnsOnceTheEventAndThoseBeforeItAreAppended() {
+        List<Event> written = new CopyOnWriteArrayList<>();
+        try (AsyncEventWriter w = new AsyncEventWriter(written::add, InstantSource.system(), 100, Duration.ofSeconds(30))) {
+            for (int i = 0; i < 50; i++) {
+                w.offer(event(i));
+            }
+            assertTrue(w.offerAndWait(event(50)));
+            assertEquals(51, written.size(), "everything offered before it is in the log too");
+            assertEquals("e50", written.getLast().id());
+            assertEquals(0, w.waitTimeouts());
+        }
+    }
+
+    @Test
+    void aStuckLogDelaysAnAnswerByTheBoundOnceAndThenNotAtAll() throws Exception {
+        CountDownLatch unblock = new CountDownLatch(1);
+        AsyncEventWriter w = new AsyncEventWriter(e -> unblock.await(), InstantSource.system(), 100, Duration.ofMillis(300));
+        try {
+            long t0 = System.nanoTime();
+            assertEquals(false, w.offerAndWait(event(1)), "the log is stuck: the answer goes out anyway");
+            long waited = System.nanoTime() - t0;
+            assertTrue(waited >= 300_000_000L && waited < 10_000_000_000L, "waited the bound: " + waited);
+            assertEquals(1, w.waitTimeouts());
+            // The writer has now been stuck in one append longer than the bound: no more waiting.
+            await().atMost(Duration.ofSeconds(5)).until(() -> {
+                long t1 = System.nanoTime();
+                boolean appended = w.offerAndWait(event(2));
+                return !appended && System.nanoTime() - t1 < 100_000_000L;
+            });
+            assertTrue(w.waitTimeouts() >= 2);
+        } finally {
+            unblock.countDown();
+            w.close(Duration.ofSeconds(5));
+        }
+    }
 }

@@ -112,6 +112,13 @@ class QuotaRoutingTest {
         ModuleJars.projectOnce(config.paths(), "sqlite");
     }
 
+    private Event.ResponseCompleted completion(HttpResponse<?> res) {
+        String reqId = res.headers().firstValue("x-ccp-request-id").orElseThrow();
+        return (Event.ResponseCompleted) await().atMost(Duration.ofSeconds(10)).until(
+                () -> EventReader.forRequest(config.paths().queueDir(), reqId).stream()
+                        .filter(e -> e instanceof Event.ResponseCompleted).findFirst().orElse(null), e -> e != null);
+    }
+
     private String decision(HttpResponse<?> res) {
         String reqId = res.headers().firstValue("x-ccp-request-id").orElseThrow();
         List<Event> events = await().atMost(Duration.ofSeconds(10)).until(
@@ -186,6 +193,10 @@ class QuotaRoutingTest {
         assertTrue(message.contains("haiku-tokens") && message.contains("frees at 2026-11-24T15:01:00Z"), message);
         assertEquals(String.valueOf(5 * 3600 + 55), refused.headers().firstValue("retry-after").orElse(null));
         assertEquals("quota_block", decision(refused));
+        Event.ResponseCompleted completed = completion(refused);
+        assertEquals(429, completed.status());
+        assertEquals("refused", completed.outcome(), "a refusal by a quota is not a failure of the proxy");
+        assertEquals("none", completed.http(), "nothing went upstream, so no protocol to report");
         assertEquals(1, zai.seen().size(), "nothing went upstream");
         project(2);
         now.set(now.get().plus(Duration.ofHours(5)).plusSeconds(60));

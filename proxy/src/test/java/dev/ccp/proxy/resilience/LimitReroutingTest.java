@@ -91,9 +91,9 @@ class LimitReroutingTest {
         env.putAll(extraEnv);
         ProxyConfig config = ProxyConfig.from(new String[]{"--port", "0"}, env);
         InstantSource clock = InstantSource.fixed(NOW);
-        proxy = ProxyServer.start(config, clock, ctx -> ctx.withAttemptPolicy(new LimitPolicy(ctx.policy()::catalog,
+        proxy = ProxyServer.start(config, clock, ctx -> ctx.toBuilder().attemptPolicy(new LimitPolicy(ctx.policy()::catalog,
                 () -> QuotaConfig.NONE, env::get, Backoff.fromEnv(env), waits::add, RandomGenerator.getDefault(), clock,
-                new ResilienceMetrics(ctx.metrics().registry()))));
+                new ResilienceMetrics(ctx.metrics().registry()))).build());
     }
 
     private HttpResponse<String> post(String model, boolean stream) throws Exception {

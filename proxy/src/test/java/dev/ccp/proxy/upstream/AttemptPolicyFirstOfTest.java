@@ -20,7 +20,7 @@ class AttemptPolicyFirstOfTest {
     private record Retrying(int status, List<String> log, int max) implements AttemptPolicy {
         @Override
         public Next afterAttempt(Attempt a) {
-            return a.status() == status ? new Next.Retry(a.decision(), Duration.ofSeconds(status), "retried") : Next.DELIVER;
+            return a.status() == status ? new Next.Retry(a.decision(), Duration.ofSeconds(status), dev.ccp.events.AttemptOutcome.RETRIED) : Next.DELIVER;
         }
 
         @Override

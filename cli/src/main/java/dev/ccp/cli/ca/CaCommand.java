@@ -1,0 +1,127 @@
+package dev.ccp.cli.ca;
+
+import dev.ccp.cli.CliContext;
+import dev.ccp.cli.support.CcSubcommand;
+import dev.ccp.cli.support.CommandFailure;
+import dev.ccp.cli.support.Json;
+import dev.ccp.cli.support.JsonOption;
+import dev.ccp.policy.ca.InterceptedHosts;
+import dev.ccp.policy.ca.LocalCa;
+import dev.ccp.policy.catalog.CatalogFiles;
+import dev.ccp.policy.catalog.MergedCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** {@code cc ca [--rotate]}: the interception CA's certificate file and fingerprint; made on first use. */
+@Command(name = "ca", mixinStandardHelpOptions = true,
+        description = {"Show the local CA of interception mode (HTTPS_PROXY): its certificate file, for",
+                "NODE_EXTRA_CA_CERTS, and its SHA-256 fingerprint. Made on first use under ~/.config/ccp/ca/",
+                "(the key readable by you only); it may sign only for the intercepted hosts (a critical",
+                "Name Constraints extension). --rotate makes a new one: restart the clients that trust it."})
+public final class CaCommand extends CcSubcommand {
+    @Option(names = "--rotate", description = "Replace the CA with a new key and certificate.")
+    boolean rotate;
+
+    @Mixin
+    JsonOption json;
+
+    public CaCommand(CliContext ctx) {
+        super(ctx);
+    }
+
+    /** Where the CA lives: {@code ca/} in the user's ccp config folder (what the proxy uses). */
+    public static Path dir(CliContext ctx) {
+        return ctx.paths().userConfigDir().resolve("ca");
+    }
+
+    /** The hosts the proxy would intercept now: CCP_MITM_HOSTS (or its default) and the catalog's provider hosts. */
+    public static Set<String> hosts(CliContext ctx) {
+        List<String> urls;
+        try {
+            urls = MergedCatalog.load(CatalogFiles.of(ctx.paths(), ctx.env(), null), ctx.env()).catalog()
+                    .providers().values().stream().map(p -> p.baseUrl().toString()).toList();
+        } catch (RuntimeException e) {
+            // A broken catalog is reported by cc providers and the proxy; the variable's hosts still count.
+            urls = List.of();
+        }
+        try {
+            return InterceptedHosts.of(ctx.env(), urls);
+        } catch (IllegalArgumentException e) {
+            throw CommandFailure.of(e.getMessage());
+        }
+    }
+
+    /** The CA, made when absent (or widened when the hosts grew). */
+    public static LocalCa.Loaded ensure(CliContext ctx) {
+        try {
+            return LocalCa.loadOrCreate(dir(ctx), hosts(ctx), ctx.clock());
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw CommandFailure.of("cannot use the CA under " + dir(ctx) + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    protected int run() {
+        LocalCa ca;
+        String what;
+        if (rotate) {
+            LocalCa old = null;
+            try {
+                old = LocalCa.load(dir(ctx), ctx.clock());
+            } catch (RuntimeException absent) {
+                // Nothing to rotate: the new one is the first.
+            }
+            Set<String> hosts = new TreeSet<>(hosts(ctx));
+            if (old != null) {
+                hosts.addAll(old.permittedHosts());
+            }
+            try {
+                ca = LocalCa.create(dir(ctx), hosts, ctx.clock());
+            } catch (UncheckedIOException | IllegalStateException e) {
+                throw CommandFailure.of("cannot make a new CA under " + dir(ctx) + ": " + e.getMessage());
+            }
+            what = old == null ? "created" : "rotated";
+        } else {
+            LocalCa.Loaded loaded = ensure(ctx);
+            ca = loaded.ca();
+            what = switch (loaded.how()) {
+                case CREATED -> "created";
+                case REPLACED -> "replaced";
+                case LOADED -> "existing";
+            };
+        }
+        if (json.on()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("certificate", ca.certificateFile().toString());
+            doc.put("sha256", ca.fingerprint());
+            doc.put("permits", new TreeSet<>(ca.permittedHosts()));
+            doc.put("not_after", ca.certificate().getNotAfter().toInstant().toString());
+            doc.put("state", what);
+            Json.print(out(), doc);
+            return 0;
+        }
+        out().println("certificate  " + ca.certificateFile());
+        out().println("sha256       " + ca.fingerprint());
+        out().println("permits      " + String.join(", ", new TreeSet<>(ca.permittedHosts()))
+                + " (and their subdomains; no IP address)");
+        out().println("valid until  " + ca.certificate().getNotAfter().toInstant());
+        switch (what) {
+            case "created" -> out().println("made now; trust it with NODE_EXTRA_CA_CERTS=" + ca.certificateFile()
+                    + " (eval \"$(bin/cc env --mitm)\")");
+            case "rotated", "replaced" -> out().println("a new CA: restart the clients started before (Node reads"
+                    + " NODE_EXTRA_CA_CERTS at start); a running proxy uses it for new connections");
+            default -> {
+            }
+        }
+        return 0;
+    }
+}
