@@ -141,11 +141,11 @@ public final class QuotaMonitor implements AutoCloseable {
         Path inForce = w.file();
         try {
             reload(inForce);
-            LOG.info("[ccp] quotas reloaded from " + inForce + " (the file changed)");
+            LOG.log(System.Logger.Level.INFO, "[ccp] quotas reloaded from " + inForce + " (the file changed)");
         } catch (QuotaConfigException e) {
-            LOG.warning("[ccp] quotas reload refused, the quotas loaded before stay in force: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "[ccp] quotas reload refused, the quotas loaded before stay in force: " + e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warning("[ccp] quotas reload failed, the quotas loaded before stay in force: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "[ccp] quotas reload failed, the quotas loaded before stay in force: " + e.getMessage());
         }
     }
 
