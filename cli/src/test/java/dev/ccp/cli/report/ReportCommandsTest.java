@@ -178,6 +178,30 @@ class ReportCommandsTest {
     }
 
     @Test
+    void usageAllRowShowsTheCompletionsShareWhenCompletionsAreOverBudget() throws Exception {
+        CcRunner cc = cc();
+        fixture(cc).haikuOnZai().haikuOnZai().sonnetOnAnthropic().project();
+        Path budget = cc.paths().configsDir().resolve("usage-budget.yaml");
+        Files.createDirectories(budget.getParent());
+        Files.writeString(budget, """
+                budget:
+                  window: 7d
+                  tokens: 100000
+                  completions: 2
+                  lanes:
+                    zai: { tokens: 100000, completions: 1 }
+                """);
+
+        CcRunner.Result r = cc.run("usage");
+
+        assertEquals(1, r.exit(), r.toString());
+        String all = r.out().lines().filter(l -> l.startsWith("all ")).findFirst().orElseThrow();
+        assertTrue(all.endsWith(" 150%"), "3 of 2 completions, 2% of the tokens: " + all);
+        String zai = r.out().lines().filter(l -> l.startsWith("zai ")).reduce((first, lanes) -> lanes).orElseThrow();
+        assertTrue(zai.endsWith(" 200%"), "2 of 1 completions: " + zai);
+    }
+
+    @Test
     void usageCountsOnlyTheWindow() throws Exception {
         CcRunner cc = cc().clock(InstantSource.fixed(Instant.parse("2026-11-26T10:00:00Z")));
         fixture(cc).haikuOnZai().project();

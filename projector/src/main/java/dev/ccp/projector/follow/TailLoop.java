@@ -94,7 +94,7 @@ public final class TailLoop {
                 }
                 locks.add(lock.get());
             }
-            Totals totals = new Totals();
+            Totals totals = new Totals(new SkipReport(LOG, metrics, System::nanoTime));
             long started = System.nanoTime();
             boolean wipe = rebuild;
             while (true) {
@@ -126,9 +126,14 @@ public final class TailLoop {
     }
 
     private static final class Totals {
+        final SkipReport skips;
         long applied;
         long unreadable;
         long lastIndex = -1;
+
+        Totals(SkipReport skips) {
+            this.skips = skips;
+        }
     }
 
     private static final class StoreFailure extends RuntimeException {
@@ -273,6 +278,7 @@ public final class TailLoop {
                     if (mode == Mode.ONCE && chunk == LogReader.CAUGHT_UP) {
                         break;
                     }
+                    totals.skips.endOfStretch();
                     idle();
                     if (now - lastLag >= LAG_EVERY_NANOS) {
                         metrics.lag(log.countAfter(lastIndex));
@@ -298,6 +304,7 @@ public final class TailLoop {
                 }
             }
             commit(true, true);
+            totals.skips.endOfStretch();
             if (progress != Progress.NONE) {
                 long now = System.nanoTime();
                 progress.update(done, Math.max(total, done), done * 1e9 / Math.max(1, now - runStart));
@@ -344,8 +351,7 @@ public final class TailLoop {
                     }
                     if (anyBehind) {
                         totals.unreadable++;
-                        LOG.warning("skipped an unreadable event at index 0x" + Long.toHexString(index) + " ("
-                                + index + "): " + u.reason());
+                        totals.skips.skipped(index, u.reason());
                     }
                 }
             }
