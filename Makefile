@@ -53,10 +53,10 @@ TEE_FILE = $(or $(CCP_TEE_FILE),$(or $(XDG_CONFIG_HOME),$(HOME)/.config)/ccp/tee
 summarize: ## bring results/METRICS.json up to date with the log and print the scoreboard
 	@$(CC) summarize
 
-verify-routing: ## the traffic audit over logs/usage.jsonl (exit 1 on a routing violation)
+verify-routing: ## the traffic audit over logs/usage.jsonl (a violation fails it: make exits 2, bin/cc verify-routing exits 1)
 	@$(CC) verify-routing
 
-bundle: ## the review bundle in ~/Downloads/ccp-review-<timestamp>/ and .tgz (CCP_BUNDLE_DIR overrides), scanned for keys
+bundle: ## the review bundle in ~/Downloads/ccp-review-<timestamp>/ and .tgz (CCP_BUNDLE_DIR overrides), scanned for keys (a key found fails it: make exits 2, bin/cc bundle exits 1)
 	@$(CC) bundle
 
 repo-map: ## file manifest (path, bytes, lines, sha256) in results/repo-map.json

@@ -2,10 +2,12 @@
 # make longrun-model-only: a soak. Alternating haiku and sonnet requests (stream and non-stream in turn)
 # go through the proxy for DURATION, then `cc summarize` and `cc verify-routing` judge the run.
 #   FAKE=1     against the built-in fake providers (dev.ccp.cli.fake.FakeProviders on loopback), with its
-#              own log and results (logs/longrun-fake/, results/longrun-fake/) so fake traffic never mixes
-#              with the real log. Without FAKE: the real providers, using ZAI_API_KEY and ANTHROPIC_API_KEY.
+#              own proxy, log and results (logs/longrun-fake/, results/longrun-fake/, whatever CCP_LOG_DIR
+#              says) so fake traffic never reaches a real proxy or log. It never reuses a proxy already
+#              answering: it refuses a busy SOAK_PORT, and without one takes the first free port from 18082.
+#              Without FAKE: the real providers, using ZAI_API_KEY and ANTHROPIC_API_KEY.
 #   DURATION   how long to send (30s, 5m, 1h; default 60s)
-#   SOAK_PORT  the proxy's port (default: 18082 with FAKE=1, else MITM_PORT or 8082)
+#   SOAK_PORT  the proxy's port (default: the first free one from 18082 with FAKE=1, else MITM_PORT or 8082)
 #   HAIKU_MODEL / SONNET_MODEL   the model names sent (default claude-haiku-4-5 / claude-sonnet-4-5)
 # Exit status: that of verify-routing (1 on a routing violation), or 1 when no request succeeded, 2 for bad setup.
 set -u
@@ -31,13 +33,32 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Whether anything accepts connections on a loopback port (bash's /dev/tcp: no extra tool needed).
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 if [ "${FAKE:-0}" = 1 ]; then
-  export CCP_LOG_DIR="${CCP_LOG_DIR:-$root/logs/longrun-fake}" CCP_RESULTS_DIR="${CCP_RESULTS_DIR:-$root/results/longrun-fake}"
+  # Fake traffic must reach neither a real proxy nor a real log: its own port, its own folders.
+  if [ -n "${SOAK_PORT:-}" ]; then
+    port=$SOAK_PORT
+    if listening "$port"; then
+      echo "longrun: something already answers on 127.0.0.1:$port; FAKE=1 starts its own proxy: stop that one or pick another SOAK_PORT" >&2
+      exit 2
+    fi
+  else
+    port=18082
+    while listening "$port"; do
+      port=$((port + 1))
+      [ "$port" -le 18181 ] || { echo "longrun: no free port in 18082-18181; set SOAK_PORT" >&2; exit 2; }
+    done
+  fi
+  if [ -n "${CCP_LOG_DIR:-}" ] && [ "$CCP_LOG_DIR" != "$root/logs/longrun-fake" ]; then
+    echo "longrun: FAKE=1 writes into $root/logs/longrun-fake, not CCP_LOG_DIR=$CCP_LOG_DIR"
+  fi
+  export CCP_LOG_DIR="$root/logs/longrun-fake" CCP_RESULTS_DIR="$root/results/longrun-fake"
   unset CCP_DB_PATH
   mkdir -p "$CCP_LOG_DIR"
   export ZAI_API_KEY="fake-zai-key-$RANDOM$RANDOM"
   client_key="fake-anthropic-client-key-$RANDOM$RANDOM"
-  port="${SOAK_PORT:-18082}"
   rm -f "$CCP_LOG_DIR/fake.port"
   source "$root/bin/lib/common.sh"
   ccp_ensure_built cli
@@ -65,11 +86,15 @@ else
 fi
 
 base="http://127.0.0.1:$port"
-if curl -fsS -m 2 "$base/healthz" >/dev/null 2>&1; then
+if [ "${FAKE:-0}" != 1 ] && curl -fsS -m 2 "$base/healthz" >/dev/null 2>&1; then
   echo "longrun: using the proxy already answering on $base"
 else
   out=$("$cc" on "$port" --metrics-port 0 --json) || exit 2
   case "$out" in *'"started":true'*) started_here=1;; esac
+  if [ "${FAKE:-0}" = 1 ] && [ "$started_here" != 1 ]; then
+    echo "longrun: a proxy was already running for $CCP_LOG_DIR; FAKE=1 sends only into a proxy it started (cc off first)" >&2
+    exit 2
+  fi
 fi
 
 haiku="${HAIKU_MODEL:-claude-haiku-4-5}"

@@ -118,6 +118,7 @@
       (o.projector.applied_until ? '; figures include every request the projector applied up to ' +
         new Date(o.projector.applied_until).toLocaleTimeString() : '');
     const empty = t.requests === 0;
+    renderMoney(o.money);
 
     draw('chart-requests', 'bar', true, labels, lanes.map((l) => ({
       label: l, backgroundColor: laneColor(l), data: series(starts, o.lanes, l, (b) => b.requests) })), empty);
@@ -206,6 +207,49 @@
       s.textContent = 'projector up to date' + (p.lag_events > 0 ? ' (' + p.lag_events + ' in flight)' : '');
       showBanner(null);
     }
+  }
+
+  // ---- cost, savings and Anthropic's windows -------------------------------------------------------
+  function usd(n) {
+    if (n === null || n === undefined) return '–';
+    const v = Number(n);
+    return '$' + (Math.abs(v) < 0.01 && v !== 0 ? v.toPrecision(2) : v.toFixed(2));
+  }
+  function pctOf(u) { return u === null || u === undefined ? '–' : Math.round(u * 1000) / 10 + '%'; }
+  function renderMoney(m) {
+    const box = $('#money');
+    if (!m || !m.available) {
+      box.replaceChildren(el('p', { class: 'muted', text: 'No data yet: no priced request and no window reported by a provider in this range.' }));
+      return;
+    }
+    const figure = (key, label, value, shown) => el('div', { class: 'quota' },
+      el('div', { class: 'row' }, el('span', { text: label }),
+        el('b', { 'data-money': key, 'data-value': String(value), text: shown })));
+    const parts = [
+      el('p', { class: 'muted', text: 'Since ' + new Date(m.from_s * 1000).toLocaleString() + ' (cost is kept by the hour)' }),
+      figure('cost_usd', 'Cost (what providers charged)', m.cost_usd, usd(m.cost_usd)),
+      figure('list_cost_usd', 'List cost (Anthropic, for the models asked)', m.list_cost_usd, usd(m.list_cost_usd)),
+      figure('saved_usd', 'Saved by offloading', m.saved_usd, usd(m.saved_usd)),
+      figure('unpriced_requests', 'Unpriced requests (no price for their model)', m.unpriced_requests, fmt(m.unpriced_requests))
+    ];
+    if (m.windows.length === 0) {
+      parts.push(el('p', { class: 'muted', text: 'No provider has reported its own rate-limit windows yet.' }));
+    }
+    for (const w of m.windows) {
+      const win = (name, x) => {
+        if (!x) return null;
+        const u = x.utilization === null || x.utilization === undefined ? 0 : x.utilization;
+        const cls = x.status === 'rejected' ? 'block' : (x.status || '').includes('warning') ? 'warn' : '';
+        return el('div', { class: 'quota', 'data-window': w.provider + '/' + w.credential + '/' + name },
+          el('div', { class: 'row' },
+            el('span', {}, el('b', { text: w.provider + ' ' + name }), ' ', el('span', { class: 'muted', text: w.credential })),
+            el('span', { 'data-value': String(x.utilization), text: pctOf(x.utilization) + (x.stale ? ' · reset since'
+              : x.reset ? ' · resets ' + new Date(x.reset).toLocaleString() : '') })),
+          el('div', { class: 'bar' }, el('div', { class: 'fill ' + cls, style: 'width:' + Math.min(100, u * 100) + '%' })));
+      };
+      parts.push(win('5h', w.five_hour), win('7d', w.seven_day));
+    }
+    box.replaceChildren(...parts.filter((x) => x !== null));
   }
 
   // ---- quotas -------------------------------------------------------------------------------------

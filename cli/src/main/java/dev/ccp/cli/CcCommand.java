@@ -17,6 +17,7 @@ import dev.ccp.cli.partials.PartialsCommand;
 import dev.ccp.cli.quota.QuotasCommand;
 import dev.ccp.cli.quota.StatusCommand;
 import dev.ccp.cli.repomap.RepoMapCommand;
+import dev.ccp.cli.samples.SamplesCommand;
 import dev.ccp.cli.report.ReplayCommand;
 import dev.ccp.cli.report.SummarizeCommand;
 import dev.ccp.cli.report.UsageCommand;
@@ -60,6 +61,7 @@ import picocli.CommandLine.Command;
                 WhatIfCommand.class,
                 DashboardCommand.class,
                 StatuslineCommand.class,
+                SamplesCommand.class,
         })
 public final class CcCommand extends GroupCommand {
     public CcCommand(CliContext ctx) {

@@ -25,7 +25,7 @@ class CliConventionsTest {
             "cc db import", "cc license status", "cc license keygen", "cc providers", "cc pause", "cc resume",
             "cc status", "cc quotas reload",
             "cc summarize", "cc verify-routing", "cc usage", "cc replay", "cc db status", "cc db export", "cc agg",
-            "cc bundle", "cc on", "cc off");
+            "cc bundle", "cc on", "cc off", "cc samples");
 
     @TempDir
     Path root;
@@ -58,6 +58,20 @@ class CliConventionsTest {
             assertEquals(0, r.exit(), qualified + ": " + r);
             assertTrue(r.out().startsWith("Usage: " + qualified), qualified + ": " + r);
             assertEquals("", r.err(), qualified);
+        }
+    }
+
+    @Test
+    void everyCommandListedInHelpHasAWholeFirstSentence() {
+        // The command list of 'cc --help' shows only the first description line: it must not stop mid-sentence.
+        for (CommandLine cl : allCommands()) {
+            String[] description = cl.getCommandSpec().usageMessage().description();
+            if (description.length == 0) {
+                continue;
+            }
+            String first = description[0].strip();
+            assertTrue(first.endsWith(".") || first.endsWith(")") && first.contains("."),
+                    cl.getCommandSpec().qualifiedName() + ": '" + first + "'");
         }
     }
 

@@ -80,7 +80,8 @@ class ScriptsTest {
         Path xdg = tmp.resolve("xdg");
         Files.createDirectories(xdg);
         Files.createSymbolicLink(xdg.resolve("ccp"), tmp.resolve("user-config"));
-        CcRunner.Result cc = ccRunner.run("env", "8765", "--mitm");
+        // The script names the project after the folder it runs in; cc env is told the same folder.
+        CcRunner.Result cc = ccRunner.env("PWD", tmp.toString()).run("env", "8765", "--mitm");
         Path ccEnv = tmp.resolve("cc-env-mitm.sh");
         Files.writeString(ccEnv, cc.out().replace(tmp.resolve("user-config").toString(), xdg.resolve("ccp").toString()));
         String before = "export HTTPS_PROXY=a https_proxy=b HTTP_PROXY=c http_proxy=d NODE_EXTRA_CA_CERTS=e"

@@ -3,6 +3,7 @@ package dev.ccp.projector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
 
+import dev.ccp.events.Json;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import java.util.Set;
  * {@code cc} runs the projector as a child process and still tells the operator what it did.
  */
 final class JsonReport {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private JsonReport() {
     }

@@ -206,7 +206,7 @@ public final class ProxyServer implements AutoCloseable {
         writer.offer(new Event.ProxyStarted(Ids.eventId(Clocks.micros(clock)), null, Clocks.micros(clock), instance,
                 VERSION, config.host(), server.port(), ProcessHandle.current().pid(), warnings, Members.fromEnvironment()));
         control.start(writer, instance, reloadEvery);
-        quotas.start(writer, instance);
+        quotas.start(writer, instance, reloadEvery);
         return new ProxyServer(server, serving, log, writer, upstream, warnings, control, quotas, dashboard);
     }
 

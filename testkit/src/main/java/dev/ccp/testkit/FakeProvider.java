@@ -8,6 +8,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.ccp.events.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  */
 public final class FakeProvider implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** A request as the fake saw it. Header names are lower case. */
     public record Seen(String method, String path, String query, Map<String, List<String>> headers, byte[] body,

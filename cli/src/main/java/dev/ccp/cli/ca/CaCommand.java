@@ -23,8 +23,8 @@ import java.util.TreeSet;
 
 /** {@code cc ca [--rotate]}: the interception CA's certificate file and fingerprint; made on first use. */
 @Command(name = "ca", mixinStandardHelpOptions = true,
-        description = {"Show the local CA of interception mode (HTTPS_PROXY): its certificate file, for",
-                "NODE_EXTRA_CA_CERTS, and its SHA-256 fingerprint. Made on first use under ~/.config/ccp/ca/",
+        description = {"Show the local CA of interception mode (HTTPS_PROXY) and its fingerprint.",
+                "Prints its certificate file, for NODE_EXTRA_CA_CERTS, and its SHA-256 fingerprint. Made on first use under ~/.config/ccp/ca/",
                 "(the key readable by you only); it may sign only for the intercepted hosts (a critical",
                 "Name Constraints extension). --rotate makes a new one: restart the clients that trust it."})
 public final class CaCommand extends CcSubcommand {

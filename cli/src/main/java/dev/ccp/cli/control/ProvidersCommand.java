@@ -29,9 +29,9 @@ import java.util.Set;
  * from. Key variables are named with whether they are set; their values are never read out.
  */
 @Command(name = "providers", mixinStandardHelpOptions = true,
-        description = {"Show the merged provider catalog: built-in policy < configs/providers.yaml <",
-                "~/.config/ccp/providers.yaml < CCP_PROVIDERS_FILE < variables (ZAI_HEADER_MODE, FORCE_HAIKU_TO_ZAI),",
-                "with the source of each value. Key variables are shown by name and whether they are set, never their value.",
+        description = {"Show the merged provider catalog, with the source of each value.",
+                "Merged from: built-in policy < configs/providers.yaml < ~/.config/ccp/providers.yaml <",
+                "CCP_PROVIDERS_FILE < variables (ZAI_HEADER_MODE, FORCE_HAIKU_TO_ZAI). Key variables are shown by name and whether they are set, never their value.",
                 "Exit status 2 (one line naming the file and line) when the catalog is broken."})
 public final class ProvidersCommand extends CcSubcommand {
     @Mixin

@@ -18,7 +18,8 @@ import java.time.Duration;
  * gives the same line when the CLI is run some other way.
  */
 @Command(name = "statusline", mixinStandardHelpOptions = true,
-        description = {"Print one short line for Claude Code's statusLine setting, e.g.",
+        description = {"Print one short line for Claude Code's statusLine setting.",
+                "For example:",
                 "  ccp ▸ zai · offload 62%% today · zai-coding-plan 41%%",
                 "Reads (and ignores) Claude Code's JSON on stdin. bin/cc answers it without starting a JVM;",
                 "'cc env --statusline' prints the ~/.claude/settings.json lines."})

@@ -60,16 +60,23 @@ public final class DbExportCommand extends CcSubcommand {
                 rows = write(rs, out());
                 out().flush();
             } else {
+                // A typo in the folder must not leave a new tree behind: the folder has to exist already.
+                if (!Files.isDirectory(target.getParent())) {
+                    throw CommandFailure.of("cannot write " + target + ": folder " + target.getParent() + " does not exist");
+                }
+                if (Files.isDirectory(target)) {
+                    throw CommandFailure.of("cannot write " + target + ": it is a folder");
+                }
                 Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
                 try {
-                    Files.createDirectories(target.getParent());
+                    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                        rows = write(rs, w);
+                    }
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
-                    throw CommandFailure.of("cannot create " + target.getParent() + ": " + e.getMessage());
+                    Files.deleteIfExists(tmp);
+                    throw CommandFailure.of("cannot write " + target + ": " + ioReason(e));
                 }
-                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                    rows = write(rs, w);
-                }
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (SQLException e) {
             if (Reads.noTable(e)) {
@@ -86,6 +93,15 @@ public final class DbExportCommand extends CcSubcommand {
             out().println("exported " + rows + " sample(s) to " + target);
         }
         return ExitCodes.OK;
+    }
+
+    private static String ioReason(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.NoSuchFileException n -> "no such file or folder";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
     }
 
     private static long write(ResultSet rs, Writer w) throws SQLException, IOException {

@@ -35,8 +35,8 @@ import java.util.Set;
  * event appended to the log, so the log stays the one source of truth and a replay rebuilds everything.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Append each line of a usage.jsonl written by the earlier Go or mitm versions to the event log,",
-                "as ImportedSample events. Unreadable lines are reported with their line number and skipped.",
+        description = {"Import a usage.jsonl of the earlier Go or mitm versions into the event log.",
+                "Each line is appended as an ImportedSample event. Unreadable lines are reported with their line number and skipped.",
                 "Lines already imported from the same file are not imported twice.",
                 "Exit status: 0 when lines were imported (or there was nothing new), 1 when every line was",
                 "unreadable (or, with --strict, when any was), 2 when the file or the log cannot be opened."})

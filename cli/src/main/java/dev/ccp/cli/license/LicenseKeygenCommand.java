@@ -18,8 +18,8 @@ import java.util.Map;
 
 /** {@code cc license keygen}: an operator's Ed25519 key pair; the private half is never printed. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = {"Create an Ed25519 key pair for issuing licenses: ~/.config/ccp/license-signing.key",
-                "(owner-only, never printed) and license-signing.pub (trusted by this machine's 'cc license status').",
+        description = {"Create an Ed25519 key pair for issuing licenses.",
+                "Writes ~/.config/ccp/license-signing.key (owner-only, never printed) and license-signing.pub (trusted by this machine's 'cc license status').",
                 "Prints where the files are and the public key to list under license_public_keys."})
 public final class LicenseKeygenCommand extends CcSubcommand {
     @Option(names = "--force", description = "Replace an existing key pair (licenses it signed stop verifying).")

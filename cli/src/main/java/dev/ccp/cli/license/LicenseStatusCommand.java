@@ -19,8 +19,8 @@ import java.util.Map;
 
 /** {@code cc license status}: which license is in force, or why community mode. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show the license in force (CCP_LICENSE_FILE or ~/.config/ccp/license.json), checked against",
-                "the merged catalog's license_public_keys (see 'cc providers') and your own key from",
+        description = {"Show the license in force and whether it verifies.",
+                "The license is CCP_LICENSE_FILE or ~/.config/ccp/license.json, checked against the merged catalog's license_public_keys (see 'cc providers') and your own key from",
                 "'cc license keygen'. Exit status 0 with a valid license, 1 in community mode."})
 public final class LicenseStatusCommand extends CcSubcommand {
     @Mixin

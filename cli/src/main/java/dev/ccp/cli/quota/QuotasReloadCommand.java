@@ -32,8 +32,9 @@ import java.util.Set;
  * reason and the proxy keeps its quotas.
  */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = {"Hot-reload the proxy's quotas: FILE, or the active file again (CCP_QUOTAS_FILE, configs/quotas.yaml,",
-                "~/.config/ccp/quotas.yaml). A bad file is refused with the reason; the old quotas stay."})
+        description = {"Hot-reload the proxy's quotas from FILE, or from the file it has loaded.",
+                "The proxy keeps FILE as its quotas file (cc status reads it too) and reloads it when it changes.",
+                "A bad file is refused with the reason; the old quotas stay."})
 public final class QuotasReloadCommand extends CcSubcommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Quotas file to put in force.")
     Path file;
@@ -50,7 +51,7 @@ public final class QuotasReloadCommand extends CcSubcommand {
 
     @Override
     protected int run() throws Exception {
-        int p = port != null ? port : portFromEnv();
+        int p = port != null ? port : port(ctx);
         Path absolute = file == null ? null : file.toAbsolutePath().normalize();
         String body = absolute == null ? "" : Json.mapper().writeValueAsString(Map.of("file", absolute.toString()));
         URI uri = URI.create("http://127.0.0.1:" + p + "/v1/quotas/reload");
@@ -93,7 +94,8 @@ public final class QuotasReloadCommand extends CcSubcommand {
         }
     }
 
-    private int portFromEnv() {
+    /** The proxy's port: CCP_PORT, else MITM_PORT, else 8082. */
+    static int port(CliContext ctx) {
         for (String name : new String[]{"CCP_PORT", "MITM_PORT"}) {
             String v = ctx.var(name);
             if (v != null) {

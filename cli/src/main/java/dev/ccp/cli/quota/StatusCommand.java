@@ -12,7 +12,6 @@ import dev.ccp.policy.quota.Calibration;
 import dev.ccp.policy.quota.QuotaConfig;
 import dev.ccp.policy.quota.QuotaConfigException;
 import dev.ccp.policy.quota.QuotaJson;
-import dev.ccp.policy.quota.QuotaLoader;
 import dev.ccp.policy.quota.QuotaStanding;
 import dev.ccp.policy.quota.Windows;
 import dev.ccp.readmodel.ProviderWindowsTable;
@@ -28,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code cc status}: per model and lane, rolling and weekly use against the quotas, warn/block flags,
@@ -36,10 +34,12 @@ import java.util.Set;
  * the projections only (see docs/QUOTAS.md for every column).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Quotas and usage per model: rolling/weekly use and %%, warn/block, WARN_AUTO%%, TPS, peak hour,",
-                "ROLL OUT (elr/dirty). Reads the SQLite projection and the active quotas file (CCP_QUOTAS_FILE,",
-                "configs/quotas.yaml, ~/.config/ccp/quotas.yaml). Then the providers' own windows as their latest",
-                "answers reported them (Anthropic's 5-hour and 7-day use and reset), per credential fingerprint."})
+        description = {"Quotas and usage per model, against the quotas the proxy enforces.",
+                "Rolling/weekly use and %%, warn/block, WARN_AUTO%%, TPS, peak hour, ROLL OUT (elr/dirty).",
+                "Reads the SQLite projection and the quotas file the running proxy has loaded (asked on CCP_PORT,",
+                "MITM_PORT or 8082); without a proxy the active file (CCP_QUOTAS_FILE, configs/quotas.yaml,",
+                "~/.config/ccp/quotas.yaml). Then the providers' own windows as their latest answers reported",
+                "them (Anthropic's 5-hour and 7-day use and reset), per credential fingerprint."})
 public final class StatusCommand extends CcSubcommand {
     @Option(names = "--debug-quota", description = "Add the calibration gaps (gap_seconds_p50/p95) and sample counts.")
     boolean debugQuota;
@@ -55,7 +55,7 @@ public final class StatusCommand extends CcSubcommand {
     protected int run() throws SQLException {
         QuotaConfig config;
         try {
-            config = QuotaLoader.loadActive(ctx.env(), ctx.paths(), Set.of());
+            config = QuotasInForce.load(ctx);
         } catch (QuotaConfigException e) {
             throw CommandFailure.of(e.getMessage());
         }
@@ -123,6 +123,10 @@ public final class StatusCommand extends CcSubcommand {
                 out().println("warn: " + s.describe() + " (warn at " + num(s.quota().warnPct()) + "%)");
             }
         }
+        if (r.refusedThisWeek() > 0) {
+            out().println(r.refusedThisWeek() + " request(s) refused by the proxy itself in the last 7 days"
+                    + " (no provider served them; they count against no quota)");
+        }
         out().println(r.models().size() + " model/lane pair(s) used in the last 7 days; "
                 + (r.config().quotas().isEmpty() ? "no quotas (" + r.config().source() + ")"
                 : r.config().quotas().size() + " quota(s) from " + r.config().source()) + "; at " + r.at());
@@ -132,6 +136,7 @@ public final class StatusCommand extends CcSubcommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("at", r.at().toString());
         doc.put("quotas_source", r.config().source());
+        doc.put("refused_requests_7d", r.refusedThisWeek());
         List<Object> quotas = new ArrayList<>();
         for (QuotaStanding s : r.quotas()) {
             Map<String, Object> q = QuotaJson.standing(s);

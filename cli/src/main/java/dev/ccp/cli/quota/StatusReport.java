@@ -55,8 +55,9 @@ final class StatusReport {
                     Calibration calibration, Speed weekly, Speed rolling, Integer peakHourUtc) {
     }
 
+    /** {@code refusedThisWeek}: requests the proxy answered itself (lane unknown); they used no provider's quota. */
     record Report(Instant at, QuotaConfig config, List<QuotaStanding> quotas, Map<String, Calibration> calibrations,
-                  List<ModelRow> models) {
+                  List<ModelRow> models, long refusedThisWeek) {
     }
 
     private StatusReport() {
@@ -75,7 +76,14 @@ final class StatusReport {
             for (QuotaUsageReader.ScopeUse u : reader.sums(now, DEFAULT_WINDOW)) {
                 ownDefault.put(u.lane() + " " + u.model(), u.use());
             }
+            long refused = 0;
             for (QuotaUsageReader.ScopeUse u : reader.sums(now, Quota.WEEK)) {
+                if (!QuotaUsageReader.served(u.lane())) {
+                    // No provider served these (a refusal, a 429 of the proxy's own, bad input): a quota row
+                    // for them would read as a blocked lane that does not exist.
+                    refused += u.use().requests();
+                    continue;
+                }
                 QuotaStanding binding = null;
                 for (QuotaStanding s : state.covering(u.lane(), u.model())) {
                     if (binding == null || s.percent() > binding.percent()) {
@@ -93,7 +101,7 @@ final class StatusReport {
                         weekly, speed(c, u.lane(), u.model(), now, window), peak(byHour)));
             }
             rows.sort((a, b) -> a.model().equals(b.model()) ? a.lane().compareTo(b.lane()) : a.model().compareTo(b.model()));
-            return new Report(now, config, state.inOrder(), calibrations, rows);
+            return new Report(now, config, state.inOrder(), calibrations, rows, refused);
         }
     }
 

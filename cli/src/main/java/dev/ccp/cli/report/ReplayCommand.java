@@ -56,7 +56,7 @@ public final class ReplayCommand extends CcSubcommand {
                 }
             });
         } catch (ProjectorProcess.Failure e) {
-            throw CommandFailure.of(e.busy() ? e.getMessage() + "; stop the running projector first (cc off, or Ctrl-C make run)"
+            throw CommandFailure.of(e.busy() ? withoutAdvice(e.getMessage()) + "; stop the running projector first (cc off, or Ctrl-C on make run)"
                     : e.getMessage());
         }
         if (json.on()) {
@@ -75,5 +75,11 @@ public final class ReplayCommand extends CcSubcommand {
                     s.orphaned() > 0 ? "; " + s.orphaned() + " orphaned completion(s)" : ""));
         }
         return ExitCodes.OK;
+    }
+
+    /** The projector's own message ends in generic advice; replay gives its own, more precise one instead. */
+    private static String withoutAdvice(String message) {
+        int advice = message.indexOf("; stop it first");
+        return advice < 0 ? message : message.substring(0, advice);
     }
 }

@@ -1,19 +1,21 @@
 package dev.ccp.cli.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.events.Durations;
+import dev.ccp.policy.yaml.YamlMap;
+import dev.ccp.policy.yaml.YamlReader;
+import dev.ccp.policy.yaml.YamlScalar;
+import dev.ccp.policy.yaml.YamlSyntaxException;
+import dev.ccp.policy.yaml.YamlValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The usage budget {@code cc usage} compares against (docs/CLI.md): {@code CCP_USAGE_BUDGET_FILE}, else
@@ -59,45 +61,50 @@ public record UsageBudget(Path file, Duration window, Long tokens, Long completi
     }
 
     static UsageBudget parse(Path file) {
-        JsonNode root;
+        YamlValue root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            root = YamlReader.read(Files.readString(file), file.toString());
         } catch (IOException e) {
-            throw CommandFailure.of(file + ": not a readable YAML file (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw CommandFailure.of(file + ": not a readable YAML file (" + e.getMessage() + ")");
+        } catch (YamlSyntaxException e) {
+            throw CommandFailure.of(e.getMessage());
         }
-        JsonNode b = root == null ? null : root.get("budget");
-        if (b == null || !b.isObject()) {
-            throw CommandFailure.of(file + ": no 'budget:' section (see configs/usage-budget.example.yaml)");
+        if (!(root instanceof YamlMap doc) || !(doc.get("budget") instanceof YamlMap b)) {
+            throw CommandFailure.of(root.refusal("no 'budget:' section (see configs/usage-budget.example.yaml)"));
         }
         Duration window = DEFAULT_WINDOW;
-        if (b.hasNonNull("window")) {
+        YamlValue w = b.present("window");
+        if (w != null) {
             try {
-                window = Durations.parse(b.get("window").asText());
+                window = Durations.parse(w.text() == null ? "" : w.text());
             } catch (IllegalArgumentException e) {
-                throw CommandFailure.of(file + ": budget.window: " + e.getMessage());
+                throw CommandFailure.of(w.refusal("budget.window: " + e.getMessage()));
             }
             if (window.isZero() || window.isNegative()) {
-                throw CommandFailure.of(file + ": budget.window must be positive");
+                throw CommandFailure.of(w.refusal("budget.window must be positive"));
             }
         }
         Map<String, Limit> lanes = new LinkedHashMap<>();
-        JsonNode ln = b.path("lanes");
-        for (Iterator<Map.Entry<String, JsonNode>> it = ln.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            lanes.put(e.getKey(), new Limit(limit(file, e.getValue(), "tokens", "budget.lanes." + e.getKey()),
-                    limit(file, e.getValue(), "completions", "budget.lanes." + e.getKey())));
+        if (b.present("lanes") instanceof YamlMap ln) {
+            for (Map.Entry<String, YamlValue> e : ln.entries().entrySet()) {
+                String where = "budget.lanes." + e.getKey();
+                YamlMap lane = e.getValue() instanceof YamlMap m ? m : new YamlMap(Map.of(), file.toString(), e.getValue().line());
+                lanes.put(e.getKey(), new Limit(limit(lane, "tokens", where), limit(lane, "completions", where)));
+            }
         }
-        return new UsageBudget(file, window, limit(file, b, "tokens", "budget"), limit(file, b, "completions", "budget"), lanes);
+        return new UsageBudget(file, window, limit(b, "tokens", "budget"), limit(b, "completions", "budget"), lanes);
     }
 
-    private static Long limit(Path file, JsonNode n, String field, String where) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
+    private static Long limit(YamlMap n, String field, String where) {
+        YamlValue v = n.present(field);
+        if (v == null) {
             return null;
         }
-        if (!v.canConvertToLong() || v.asLong() < 0 || !(v.isIntegralNumber() || v.asText().matches("\\d+"))) {
-            throw CommandFailure.of(file + ": " + where + "." + field + " must be a whole number >= 0, not '" + v.asText() + "'");
+        OptionalLong whole = v instanceof YamlScalar s && s.kind() == YamlScalar.Kind.INTEGER ? s.wholeNumber() : OptionalLong.empty();
+        if (whole.isEmpty() || whole.getAsLong() < 0) {
+            throw CommandFailure.of(v.refusal(where + "." + field + " must be a whole number >= 0, not '"
+                    + (v.text() == null ? "" : v.text()) + "'"));
         }
-        return v.asLong();
+        return whole.getAsLong();
     }
 }

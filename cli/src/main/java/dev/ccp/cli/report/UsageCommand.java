@@ -86,16 +86,26 @@ public final class UsageCommand extends CcSubcommand {
         report.lanes().forEach((lane, r) -> {
             UsageBudget.Limit l = budget.lanes().get(lane);
             lanes.row(lane, r.completions(), l == null ? null : l.completions(), r.tokens(), l == null ? null : l.tokens(),
-                    used(r.tokens(), l == null ? null : l.tokens()));
+                    used(r, l == null ? null : l.completions(), l == null ? null : l.tokens()));
         });
         UsageReport.Row t = report.total();
-        lanes.row("all", t.completions(), budget.completions(), t.tokens(), budget.tokens(), used(t.tokens(), budget.tokens()));
+        lanes.row("all", t.completions(), budget.completions(), t.tokens(), budget.tokens(), used(t, budget.completions(), budget.tokens()));
         lanes.print(out());
         report.overBudget().forEach(o -> out().println("over budget: " + o));
         out().println(report.banner());
     }
 
-    private static String used(long tokens, Long limit) {
-        return limit == null || limit == 0 ? null : Math.round(tokens * 100.0 / limit) + "%";
+    /** The larger share of the two budgets, so a row over its completions budget never reads as well within. */
+    static String used(UsageReport.Row r, Long completionsLimit, Long tokensLimit) {
+        Long completions = share(r.completions(), completionsLimit);
+        Long tokens = share(r.tokens(), tokensLimit);
+        if (completions == null && tokens == null) {
+            return null;
+        }
+        return Math.max(completions == null ? 0 : completions, tokens == null ? 0 : tokens) + "%";
+    }
+
+    private static Long share(long used, Long limit) {
+        return limit == null || limit == 0 ? null : Math.round(used * 100.0 / limit);
     }
 }

@@ -36,8 +36,8 @@ import java.util.TreeSet;
 
 /** {@code cc whatif --providers FILE [--prices FILE] [--since D]}: the recorded requests under another catalog. */
 @Command(name = "whatif", mixinStandardHelpOptions = true,
-        description = {"Replay the recorded requests' routing (never the LLM calls) under another catalog and print, beside",
-                "what happened: requests and tokens per lane, offload share, cost, list cost and savings (USD).",
+        description = {"Replay the recorded requests' routing under another catalog (never the LLM calls).",
+                "Prints, beside what happened: requests and tokens per lane, offload share, cost, list cost and savings (USD).",
                 "Read-only: reads the SQLite samples (kept CCP_SAMPLE_TTL_DAYS); changes no projection."})
 public final class WhatIfCommand extends CcSubcommand {
     @Option(names = "--providers", paramLabel = "FILE", required = true,

@@ -2,7 +2,6 @@ package dev.ccp.cli.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.PrintWriter;
 
@@ -15,8 +14,8 @@ public final class Json {
     /** Built on first use only, so commands that print text never load Jackson. */
     private static final class Holder {
         // Exact amounts (BigDecimal) print as written, never in exponent notation.
-        static final ObjectMapper MAPPER = JsonMapper.builder()
-                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+        static final ObjectMapper MAPPER = dev.ccp.events.Json.MAPPER.copy()
+                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     }
 
     public static ObjectMapper mapper() {

@@ -67,7 +67,7 @@ class EnvCommandTest {
 
     @Test
     void mitmPrintsTheHttpsProxyAndTheCaAndUnsetsTheBaseUrl() throws Exception {
-        CcRunner.Result r = cc().run("env", "9999", "--mitm");
+        CcRunner.Result r = cc().env("PWD", "/home/me/ccp").run("env", "9999", "--mitm");
 
         assertEquals(0, r.exit(), r.toString());
         Path ca = root.resolve("user-config/ca/ca.pem");
@@ -75,6 +75,7 @@ class EnvCommandTest {
                 export HTTPS_PROXY=http://127.0.0.1:9999
                 export NODE_EXTRA_CA_CERTS=%s
                 export CLAUDE_CODE_SUBAGENT_MODEL=haiku
+                export ANTHROPIC_CUSTOM_HEADERS='x-ccp-project: ccp'
                 unset ANTHROPIC_BASE_URL https_proxy HTTP_PROXY http_proxy ANTHROPIC_AUTH_TOKEN
                 """.formatted(ca), r.out());
         assertTrue(java.nio.file.Files.readString(ca).startsWith("-----BEGIN CERTIFICATE-----"), "the CA exists for Node to read");

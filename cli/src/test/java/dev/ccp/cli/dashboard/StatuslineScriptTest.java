@@ -73,6 +73,26 @@ class StatuslineScriptTest {
     }
 
     @Test
+    void showsAnthropicsFiveHourUseAndTodaysSavingsAsTheProxySendsThem() throws Exception {
+        String line = "ccp ▸ zai · offload 25% today · 5h 93% · saved $0.07\n";
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/dashboard/api/statusline", x -> {
+            byte[] body = line.getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        proxy.start();
+        try {
+            Run r = statusline(proxy.getAddress().getPort());
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(line, r.out(), "one line, with the fields the proxy knows, unchanged");
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
     void saysCalmlyThatNoProxyIsThereWhenNoneAnswers() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DbStatusExportTest {
@@ -58,7 +59,7 @@ class DbStatusExportTest {
     @Test
     void exportWritesEverySampleAsCsvWithAHeader() throws Exception {
         CcRunner cc = projected();
-        Path csv = root.resolve("out/samples.csv");
+        Path csv = Files.createDirectories(root.resolve("out")).resolve("samples.csv");
 
         CcRunner.Result r = cc.run("db", "export", "--csv", csv.toString());
 
@@ -73,6 +74,46 @@ class DbStatusExportTest {
 
         CcRunner.Result toStdout = cc.run("db", "export", "--csv", "-");
         assertEquals(String.join("\r\n", lines) + "\r\n", toStdout.out());
+    }
+
+    @Test
+    void exportRefusesAMissingFolderAndCreatesNothing() throws Exception {
+        CcRunner cc = projected();
+        Path csv = root.resolve("nonexistent/dir/x.csv");
+
+        CcRunner.Result r = cc.run("db", "export", "--csv", csv.toString());
+
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("", r.out());
+        assertEquals("cc db export: cannot write " + csv + ": folder " + csv.getParent() + " does not exist\n", r.err());
+        assertFalse(Files.exists(root.resolve("nonexistent")));
+    }
+
+    @Test
+    void exportToAnUnwritableFolderSaysSoInOneLine() throws Exception {
+        CcRunner cc = projected();
+        Path locked = Files.createDirectories(root.resolve("locked"));
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(locked), "running as root: every folder is writable");
+        Path csv = locked.resolve("x.csv");
+
+        CcRunner.Result r = cc.run("db", "export", "--csv", csv.toString());
+
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("cc db export: cannot write " + csv + ": permission denied\n", r.err());
+    }
+
+    @Test
+    void exportToAFolderThatRefusesFilesSaysSoInOneLineWithoutAnExceptionName() throws Exception {
+        CcRunner cc = projected();
+        Path csv = Path.of("/proc/ccp-export-test.csv");
+
+        CcRunner.Result r = cc.run("db", "export", "--csv", csv.toString());
+
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("cc db export: cannot write " + csv + ": "), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
     }
 
     @Test

@@ -49,4 +49,35 @@ class QuotasReloadCommandTest {
             assertTrue(proxy.getJson("/v1/quotas").get("quotas").isEmpty(), "without FILE the file in force is read again");
         }
     }
+
+    @Test
+    void statusJudgesByTheFileTheProxyLoadedAndTheProxyReloadsThatFileWhenItIsEdited() throws Exception {
+        Path configured = root.resolve("configured.yaml");
+        Files.writeString(configured, "quotas:\n  - { name: configured, provider: zai, rolling: { requests: 10 } }\n");
+        Files.createDirectories(root.resolve("configs"));
+        Files.writeString(root.resolve("configs/quotas.yaml"), "quotas:\n  - { name: default-file, provider: zai, rolling: { requests: 10 } }\n");
+        try (ProxyProcess proxy = ProxyProcess.start(root, Map.of(
+                "CCP_LOG_DIR", root.resolve("proxy-logs").toString(), "CCP_QUOTAS_FILE", configured.toString()))) {
+            CcRunner cc = new CcRunner(root, InstantSource.system()).env("CCP_PORT", Integer.toString(proxy.port()));
+            new dev.ccp.cli.EventFixture(cc.paths(), java.time.Instant.now().minusSeconds(600)).haikuOnZai().project();
+            Path other = root.resolve("other.yaml");
+            Files.writeString(other, "quotas:\n  - { name: reloaded, provider: zai, rolling: { requests: 10 } }\n");
+            assertEquals(0, cc.run("quotas", "reload", other.toString()).exit());
+
+            com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(cc.run("status", "--json").out());
+            assertEquals(other.toString(), status.get("quotas_source").asText(), status.toString());
+            assertEquals("reloaded", status.at("/quotas/0/name").asText(), status.toString());
+
+            Files.writeString(other, "quotas:\n  - { name: edited, provider: zai, rolling: { requests: 20 } }\n");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+                    "edited".equals(proxy.getJson("/v1/quotas").at("/quotas/0/name").asText()));
+
+            Files.writeString(other, "quotas:\n  - { name: broken, provider: nowhere, rolling: { requests: 20 } }\n");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+                    proxy.stderr().stream()
+                    .anyMatch(l -> l.contains("quotas reload refused, the quotas loaded before stay in force")));
+            assertEquals("edited", proxy.getJson("/v1/quotas").at("/quotas/0/name").asText(), "a broken edit keeps the old quotas");
+        }
+    }
 }

@@ -115,6 +115,43 @@ class StatusCommandTest {
     }
 
     @Test
+    void requestsTheProxyRefusedItselfAreCountedApartNotShownAsABlockedUnknownLane() throws Exception {
+        CcRunner cc = new CcRunner(root, InstantSource.fixed(NOW));
+        Files.createDirectories(root.resolve("configs"));
+        Files.writeString(root.resolve("configs/quotas.yaml"), """
+                quotas:
+                  - name: haiku-cap
+                    model: "*haiku*"
+                    window: 1h
+                    rolling: { requests: 1 }
+                    block_pct: 100
+                """);
+        try (EventLog log = EventLog.open(cc.paths().queueDir())) {
+            Instant t = NOW.minus(Duration.ofMinutes(20));
+            request(log, t, "claude-3-5-haiku-20241022", "zai", 200, "nonstream", 5, null);
+            for (int i = 1; i <= 2; i++) {
+                String req = "req_refused_" + i;
+                long us = t.plusSeconds(60L * i).getEpochSecond() * 1_000_000L;
+                log.append(new Event.RequestReceived(id(), req, us, "px_test", "POST", "/v1/messages", null,
+                        "claude-3-5-haiku-20241022", false, 100, "x-api-key", "test", null));
+                log.append(new Event.ResponseCompleted(id(), req, us + 1_000, "px_test", 429, "nonstream", 1_000, 0, 0, 0,
+                        0, 0, null, null, "quota_blocked", 0, null));
+            }
+        }
+        ModuleJars.projectOnce(cc.paths(), "sqlite");
+
+        CcRunner.Result text = cc.run("status");
+
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(text.out().lines().noneMatch(l -> l.contains(" unknown ")), text.out());
+        assertTrue(text.out().contains("2 request(s) refused by the proxy itself in the last 7 days"), text.out());
+        assertTrue(text.out().contains("1 model/lane pair(s) used in the last 7 days"), text.out());
+        JsonNode doc = JSON.readTree(cc.run("status", "--json").out());
+        assertEquals(2, doc.get("refused_requests_7d").asLong());
+        assertEquals(1, doc.get("models").size(), doc.toString());
+    }
+
+    @Test
     void statusWithoutProjectionsOrWithABrokenQuotasFileSaysSoInOneLine() throws Exception {
         CcRunner cc = new CcRunner(root, InstantSource.fixed(NOW));
         CcRunner.Result none = cc.run("status");

@@ -174,7 +174,31 @@ class ReportCommandsTest {
         Files.writeString(budget, "budget:\n  tokens: lots\n");
         CcRunner.Result bad = cc.run("usage");
         assertEquals(2, bad.exit());
-        assertEquals(List.of("cc usage: " + budget + ": budget.tokens must be a whole number >= 0, not 'lots'"), bad.errLines());
+        assertEquals(List.of("cc usage: " + budget + ":2: budget.tokens must be a whole number >= 0, not 'lots'"), bad.errLines());
+    }
+
+    @Test
+    void usageAllRowShowsTheCompletionsShareWhenCompletionsAreOverBudget() throws Exception {
+        CcRunner cc = cc();
+        fixture(cc).haikuOnZai().haikuOnZai().sonnetOnAnthropic().project();
+        Path budget = cc.paths().configsDir().resolve("usage-budget.yaml");
+        Files.createDirectories(budget.getParent());
+        Files.writeString(budget, """
+                budget:
+                  window: 7d
+                  tokens: 100000
+                  completions: 2
+                  lanes:
+                    zai: { tokens: 100000, completions: 1 }
+                """);
+
+        CcRunner.Result r = cc.run("usage");
+
+        assertEquals(1, r.exit(), r.toString());
+        String all = r.out().lines().filter(l -> l.startsWith("all ")).findFirst().orElseThrow();
+        assertTrue(all.endsWith(" 150%"), "3 of 2 completions, 2% of the tokens: " + all);
+        String zai = r.out().lines().filter(l -> l.startsWith("zai ")).reduce((first, lanes) -> lanes).orElseThrow();
+        assertTrue(zai.endsWith(" 200%"), "2 of 1 completions: " + zai);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.ccp.policy.catalog;
 
 import dev.ccp.events.HeaderModes;
+import dev.ccp.policy.yaml.YamlNull;
+import dev.ccp.policy.yaml.YamlValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +30,8 @@ public final class CatalogLoader {
     }
 
     public static Catalog parse(String yaml, String source) {
-        YamlNode root = YamlNode.parse(yaml, source);
-        if (root == null || root.value() == null) {
+        YamlValue root = MergedCatalog.read(yaml, source);
+        if (root instanceof YamlNull) {
             throw new CatalogException(source + ": the catalog is empty");
         }
         CatalogMerge m = CatalogMerge.empty();

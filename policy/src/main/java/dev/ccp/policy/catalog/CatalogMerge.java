@@ -3,6 +3,12 @@ package dev.ccp.policy.catalog;
 import dev.ccp.events.HeaderModes;
 import dev.ccp.policy.catalog.MergedCatalog.Where;
 
+import dev.ccp.policy.yaml.YamlList;
+import dev.ccp.policy.yaml.YamlMap;
+import dev.ccp.policy.yaml.YamlNull;
+import dev.ccp.policy.yaml.YamlScalar;
+import dev.ccp.policy.yaml.YamlValue;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,62 +77,60 @@ final class CatalogMerge {
         return m;
     }
 
-    /** Applies one file's document (null for an empty file). */
-    void apply(YamlNode root, String source) {
+    /** Applies one file's document. */
+    void apply(YamlValue root, String source) {
         layers.add(source);
-        if (root == null || root.value() == null) {
+        if (root instanceof YamlNull) {
             return;
         }
-        if (!root.isMap()) {
-            throw new CatalogException(source + ":" + root.line()
-                    + ": the catalog must be a mapping with providers, routes and default_provider");
+        if (!(root instanceof YamlMap doc)) {
+            throw new CatalogException(root.refusal("the catalog must be a mapping with providers, routes and default_provider"));
         }
-        Map<String, YamlNode> doc = root.map();
-        YamlNode ps = doc.get("providers");
-        if (ps != null && ps.value() != null) {
-            if (!ps.isMap()) {
-                throw new CatalogException(at(source, ps) + "providers must be a mapping of provider names to settings");
+        YamlValue ps = doc.present("providers");
+        if (ps != null) {
+            if (!(ps instanceof YamlMap providerMap)) {
+                throw new CatalogException(ps.refusal("providers must be a mapping of provider names to settings"));
             }
-            for (Map.Entry<String, YamlNode> e : ps.map().entrySet()) {
+            for (Map.Entry<String, YamlValue> e : providerMap.entries().entrySet()) {
                 provider(e.getKey(), e.getValue(), source);
             }
         }
-        YamlNode rs = doc.get("routes");
+        YamlValue rs = doc.get("routes");
         if (rs != null) {
             List<RouteDraft> replaced = new ArrayList<>();
-            if (rs.value() != null) {
-                if (!rs.isList()) {
-                    throw new CatalogException(at(source, rs) + "routes must be a list");
+            if (!(rs instanceof YamlNull)) {
+                if (!(rs instanceof YamlList routeList)) {
+                    throw new CatalogException(rs.refusal("routes must be a list"));
                 }
                 int i = 0;
-                for (YamlNode r : rs.list()) {
+                for (YamlValue item : routeList.items()) {
                     i++;
-                    if (!r.isMap()) {
-                        throw new CatalogException(at(source, r) + "route " + i + " must be a mapping with match and provider");
+                    if (!(item instanceof YamlMap r)) {
+                        throw new CatalogException(item.refusal("route " + i + " must be a mapping with match and provider"));
                     }
                     String match = text(r, "match");
                     if (match == null || match.isBlank()) {
-                        throw new CatalogException(at(source, r) + "route " + i + " has no match");
+                        throw new CatalogException(r.refusal("route " + i + " has no match"));
                     }
                     String upstream = text(r, "upstream_model");
                     replaced.add(new RouteDraft(match, text(r, "provider"),
                             upstream == null || upstream.isBlank() ? null : upstream, new Where(source, r.line()),
-                            condition(r.map().get("when"), source, i)));
+                            condition(r.get("when"), i)));
                 }
             }
             routes = replaced;
         }
-        YamlNode def = doc.get("default_provider");
+        YamlValue def = doc.get("default_provider");
         if (def != null && def.text() != null) {
             defaultProvider = def.text();
             defaultFrom = new Where(source, def.line());
         }
-        YamlNode ks = doc.get("license_public_keys");
-        if (ks != null && ks.value() != null) {
-            if (!ks.isList()) {
-                throw new CatalogException(at(source, ks) + "license_public_keys must be a list of base64 public keys");
+        YamlValue ks = doc.present("license_public_keys");
+        if (ks != null) {
+            if (!(ks instanceof YamlList keyList)) {
+                throw new CatalogException(ks.refusal("license_public_keys must be a list of base64 public keys"));
             }
-            for (YamlNode k : ks.list()) {
+            for (YamlValue k : keyList.items()) {
                 if (k.text() != null && !k.text().isBlank()) {
                     keys.putIfAbsent(k.text().strip(), new Where(source, k.line()));
                 }
@@ -135,62 +139,56 @@ final class CatalogMerge {
     }
 
     /** A route's {@code when:}: a mapping of known conditions to shares from 0 to 1; null when absent. */
-    private static RouteCondition condition(YamlNode when, String source, int route) {
-        if (when == null || when.value() == null) {
+    private static RouteCondition condition(YamlValue when, int route) {
+        if (when == null || when instanceof YamlNull) {
             return null;
         }
-        if (!when.isMap() || when.map().isEmpty()) {
-            throw new CatalogException(at(source, when) + "route " + route + " when must be a mapping such as {"
-                    + RouteCondition.ANTHROPIC_5H + ": 0.9}");
+        if (!(when instanceof YamlMap m) || m.entries().isEmpty()) {
+            throw new CatalogException(when.refusal("route " + route + " when must be a mapping such as {"
+                    + RouteCondition.ANTHROPIC_5H + ": 0.9}"));
         }
         Double fiveHour = null;
         Double sevenDay = null;
-        for (Map.Entry<String, YamlNode> c : when.map().entrySet()) {
-            double share;
-            try {
-                share = Double.parseDouble(c.getValue().text() == null ? "" : c.getValue().text().strip());
-            } catch (NumberFormatException e) {
-                share = Double.NaN;
-            }
+        for (Map.Entry<String, YamlValue> c : m.entries().entrySet()) {
+            double share = c.getValue() instanceof YamlScalar sc && sc.isNumber() ? sc.number() : Double.NaN;
             if (!(share >= 0 && share <= 1)) {
-                throw new CatalogException(at(source, c.getValue()) + "route " + route + " when " + c.getKey()
-                        + " must be a share from 0 to 1, not " + c.getValue().text());
+                throw new CatalogException(c.getValue().refusal("route " + route + " when " + c.getKey()
+                        + " must be a share from 0 to 1, not " + (c.getValue() instanceof YamlScalar sc ? sc.text() : "a " + c.getValue().getClass().getSimpleName())));
             }
             switch (c.getKey()) {
                 case RouteCondition.ANTHROPIC_5H -> fiveHour = share;
                 case RouteCondition.ANTHROPIC_7D -> sevenDay = share;
-                default -> throw new CatalogException(at(source, c.getValue()) + "route " + route + " has an unknown condition "
-                        + c.getKey() + " (known: " + RouteCondition.ANTHROPIC_5H + ", " + RouteCondition.ANTHROPIC_7D + ")");
+                default -> throw new CatalogException(c.getValue().refusal("route " + route + " has an unknown condition "
+                        + c.getKey() + " (known: " + RouteCondition.ANTHROPIC_5H + ", " + RouteCondition.ANTHROPIC_7D + ")"));
             }
         }
         return new RouteCondition(fiveHour, sevenDay);
     }
 
-    private void provider(String name, YamlNode node, String source) {
-        if (node.value() == null) {
-            node = new YamlNode(Map.of(), node.line());
+    private void provider(String name, YamlValue node, String source) {
+        if (node instanceof YamlNull) {
+            node = new YamlMap(Map.of(), node.source(), node.line());
         }
-        if (!node.isMap()) {
-            throw new CatalogException(at(source, node) + "provider " + name + " must be a mapping (base_url, auth or auth_env, header_mode)");
+        if (!(node instanceof YamlMap f)) {
+            throw new CatalogException(node.refusal("provider " + name + " must be a mapping (base_url, auth or auth_env, header_mode)"));
         }
-        int line = node.line();
+        int line = f.line();
         ProviderDraft d = providers.computeIfAbsent(name, n -> new ProviderDraft(n, new Where(source, line)));
-        Map<String, YamlNode> f = node.map();
-        YamlNode baseUrl = f.get("base_url");
+        YamlValue baseUrl = f.get("base_url");
         if (baseUrl != null) {
-            d.baseUrl = baseUrl(name, baseUrl, source);
+            d.baseUrl = baseUrl(name, baseUrl);
             d.baseUrlFrom = new Where(source, baseUrl.line());
         }
-        String auth = text(node, "auth");
-        String authEnv = text(node, "auth_env");
-        Where authAt = new Where(source, (f.get("auth_env") != null ? f.get("auth_env") : f.getOrDefault("auth", node)).line());
+        String auth = text(f, "auth");
+        String authEnv = text(f, "auth_env");
+        Where authAt = new Where(source, (f.get("auth_env") != null ? f.get("auth_env") : f.entries().getOrDefault("auth", f)).line());
         if (auth != null && !auth.equals("passthrough") && authEnv == null) {
-            throw new CatalogException(at(source, f.get("auth")) + "provider " + name + " has auth: " + auth
-                    + " (expected passthrough, or auth_env naming the key's variable)");
+            throw new CatalogException(f.get("auth").refusal("provider " + name + " has auth: " + auth
+                    + " (expected passthrough, or auth_env naming the key's variable)"));
         }
         if ("passthrough".equals(auth)) {
             if (authEnv != null) {
-                throw new CatalogException(at(source, f.get("auth")) + "provider " + name + " has both auth: passthrough and auth_env");
+                throw new CatalogException(f.get("auth").refusal("provider " + name + " has both auth: passthrough and auth_env"));
             }
             d.authEnv = null;
             d.authFrom = authAt;
@@ -198,17 +196,17 @@ final class CatalogMerge {
             d.headerModeFrom = null;
         } else if (authEnv != null) {
             if (authEnv.isBlank()) {
-                throw new CatalogException(at(source, f.get("auth_env")) + "provider " + name + " has an empty auth_env");
+                throw new CatalogException(f.get("auth_env").refusal("provider " + name + " has an empty auth_env"));
             }
             d.authEnv = authEnv.strip();
             d.authFrom = authAt;
         }
-        YamlNode hm = f.get("header_mode");
+        YamlValue hm = f.get("header_mode");
         if (hm != null && hm.text() != null) {
             String mode = CatalogLoader.headerMode(hm.text());
             if (mode == null) {
-                throw new CatalogException(at(source, hm) + "provider " + name
-                        + " header_mode must be x-api-key or authorization, not " + hm.text());
+                throw new CatalogException(hm.refusal("provider " + name
+                        + " header_mode must be x-api-key or authorization, not " + hm.text()));
             }
             d.headerMode = mode;
             d.headerModeFrom = new Where(source, hm.line());
@@ -216,25 +214,25 @@ final class CatalogMerge {
         // Other keys are ignored so the schema can grow (said in providers.example.yaml).
     }
 
-    private static URI baseUrl(String name, YamlNode node, String source) {
+    private static URI baseUrl(String name, YamlValue node) {
         String url = node.text();
         if (url == null || url.isBlank()) {
-            throw new CatalogException(at(source, node) + "provider " + name + " has no base_url");
+            throw new CatalogException(node.refusal("provider " + name + " has no base_url"));
         }
         URI uri;
         try {
             uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (IllegalArgumentException e) {
-            throw new CatalogException(at(source, node) + "provider " + name + " base_url is not a URL: " + url);
+            throw new CatalogException(node.refusal("provider " + name + " base_url is not a URL: " + url));
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
-            throw new CatalogException(at(source, node) + "provider " + name
-                    + " base_url must be http(s)://host[:port][/path]: " + url);
+            throw new CatalogException(node.refusal("provider " + name
+                    + " base_url must be http(s)://host[:port][/path]: " + url));
         }
         if (uri.getUserInfo() != null) {
-            throw new CatalogException(at(source, node) + "provider " + name
-                    + " base_url must not carry credentials (use auth_env)");
+            throw new CatalogException(node.refusal("provider " + name
+                    + " base_url must not carry credentials (use auth_env)"));
         }
         return uri;
     }
@@ -325,12 +323,8 @@ final class CatalogMerge {
         return new MergedCatalog(catalog, List.copyOf(layers), provenance);
     }
 
-    private static String at(String source, YamlNode node) {
-        return node == null || node.line() <= 0 ? source + ": " : source + ":" + node.line() + ": ";
-    }
-
-    private static String text(YamlNode node, String field) {
-        YamlNode v = node.map().get(field);
+    private static String text(YamlMap node, String field) {
+        YamlValue v = node.get(field);
         return v == null ? null : v.text();
     }
 }

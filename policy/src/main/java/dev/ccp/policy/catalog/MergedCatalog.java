@@ -1,5 +1,11 @@
 package dev.ccp.policy.catalog;
 
+import dev.ccp.policy.yaml.YamlList;
+import dev.ccp.policy.yaml.YamlMap;
+import dev.ccp.policy.yaml.YamlReader;
+import dev.ccp.policy.yaml.YamlSyntaxException;
+import dev.ccp.policy.yaml.YamlValue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -80,7 +86,7 @@ public record MergedCatalog(Catalog catalog, List<String> layers, Map<String, Wh
     public static MergedCatalog merge(List<Map.Entry<String, String>> texts, Map<String, String> env) {
         CatalogMerge m = CatalogMerge.overPolicy();
         for (Map.Entry<String, String> t : texts) {
-            m.apply(YamlNode.parse(t.getValue(), t.getKey()), t.getKey());
+            m.apply(read(t.getValue(), t.getKey()), t.getKey());
         }
         m.applyVariables(env);
         return m.finish(false);
@@ -98,20 +104,18 @@ public record MergedCatalog(Catalog catalog, List<String> layers, Map<String, Wh
                 continue;
             }
             try {
-                YamlNode root = YamlNode.parse(Files.readString(f), f.toString());
-                if (root != null && root.isMap() && root.map().get("license_public_keys") != null) {
-                    YamlNode list = root.map().get("license_public_keys");
-                    if (list.value() == null) {
-                        continue;
-                    }
-                    if (!list.isList()) {
-                        problems.add(f + ":" + list.line() + ": license_public_keys must be a list of base64 public keys");
-                        continue;
-                    }
-                    for (YamlNode k : list.list()) {
-                        if (k.text() != null) {
-                            keys.putIfAbsent(k.text(), new Where(f.toString(), k.line()).toString());
-                        }
+                YamlValue list = read(Files.readString(f), f.toString()) instanceof YamlMap root
+                        ? root.present("license_public_keys") : null;
+                if (list == null) {
+                    continue;
+                }
+                if (!(list instanceof YamlList items)) {
+                    problems.add(list.refusal("license_public_keys must be a list of base64 public keys"));
+                    continue;
+                }
+                for (YamlValue k : items.items()) {
+                    if (k.text() != null) {
+                        keys.putIfAbsent(k.text(), new Where(f.toString(), k.line()).toString());
                     }
                 }
             } catch (IOException e) {
@@ -121,5 +125,14 @@ public record MergedCatalog(Catalog catalog, List<String> layers, Map<String, Wh
             }
         }
         return keys;
+    }
+
+    /** The document of one catalog file; a file that is not YAML is refused as a catalog problem. */
+    static YamlValue read(String text, String source) {
+        try {
+            return YamlReader.read(text, source);
+        } catch (YamlSyntaxException e) {
+            throw new CatalogException(e.getMessage());
+        }
     }
 }

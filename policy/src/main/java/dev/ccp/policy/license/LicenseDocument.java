@@ -3,9 +3,10 @@ package dev.ccp.policy.license;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.ccp.events.Json;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -32,7 +33,7 @@ import java.util.List;
  */
 public final class LicenseDocument {
     public static final String FORMAT = "ccp-license/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private LicenseDocument() {
     }
@@ -63,7 +64,7 @@ public final class LicenseDocument {
         doc.put("key_id", LicenseKeys.keyId(publicKey));
         doc.put("signature", Base64.getEncoder().encodeToString(signature));
         try {
-            return JSON.writeValueAsString(doc) + "\n";
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

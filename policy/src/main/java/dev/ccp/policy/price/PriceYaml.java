@@ -1,12 +1,13 @@
 package dev.ccp.policy.price;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ccp.policy.yaml.YamlList;
+import dev.ccp.policy.yaml.YamlMap;
+import dev.ccp.policy.yaml.YamlNull;
+import dev.ccp.policy.yaml.YamlReader;
+import dev.ccp.policy.yaml.YamlScalar;
+import dev.ccp.policy.yaml.YamlSyntaxException;
+import dev.ccp.policy.yaml.YamlValue;
 
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,55 +23,29 @@ import java.util.Map;
  *              a String, or null
  */
 record PriceYaml(Object value, int line) {
-    private static final YAMLFactory FACTORY = new YAMLFactory();
 
     /** The document's root, or null for an empty document. */
     static PriceYaml parse(String yaml, String source) {
-        try (JsonParser p = FACTORY.createParser(yaml)) {
-            if (p.nextToken() == null) {
-                return null;
-            }
-            return read(p, source);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
-            throw new PriceException(source + where + ": not valid YAML (" + oneLine(e.getOriginalMessage()) + ")");
-        } catch (IOException e) {
-            throw new PriceException(source + ": cannot read the price table (" + e.getMessage() + ")");
+        YamlValue root;
+        try {
+            root = YamlReader.read(yaml, source);
+        } catch (YamlSyntaxException e) {
+            throw new PriceException(e.getMessage());
         }
+        return root instanceof YamlNull ? null : of(root);
     }
 
-    private static PriceYaml read(JsonParser p, String source) throws IOException {
-        int line = p.currentTokenLocation().getLineNr();
-        JsonToken t = p.currentToken();
-        switch (t) {
-            case START_OBJECT -> {
+    private static PriceYaml of(YamlValue v) {
+        return switch (v) {
+            case YamlMap m -> {
                 Map<String, PriceYaml> map = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    int keyLine = p.currentTokenLocation().getLineNr();
-                    if (map.containsKey(key)) {
-                        throw new PriceException(source + ":" + keyLine + ": duplicate key " + key);
-                    }
-                    p.nextToken();
-                    PriceYaml v = read(p, source);
-                    map.put(key, new PriceYaml(v.value, keyLine));
-                }
-                return new PriceYaml(Collections.unmodifiableMap(map), line);
+                m.entries().forEach((k, e) -> map.put(k, of(e)));
+                yield new PriceYaml(Collections.unmodifiableMap(map), m.line());
             }
-            case START_ARRAY -> {
-                List<PriceYaml> list = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(read(p, source));
-                }
-                return new PriceYaml(Collections.unmodifiableList(list), line);
-            }
-            case VALUE_NULL -> {
-                return new PriceYaml(null, line);
-            }
-            default -> {
-                return new PriceYaml(p.getText(), line);
-            }
-        }
+            case YamlList l -> new PriceYaml(l.items().stream().map(PriceYaml::of).toList(), l.line());
+            case YamlScalar sc -> new PriceYaml(sc.text(), sc.line());
+            case YamlNull n -> new PriceYaml(null, n.line());
+        };
     }
 
     boolean isMap() {
@@ -94,14 +69,5 @@ record PriceYaml(Object value, int line) {
     /** The scalar's text; null for null, a map or a list. */
     String text() {
         return value instanceof String s ? s : null;
-    }
-
-    private static String oneLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        return String.join("; ", message.lines()
-                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("^"))
-                .toList());
     }
 }

@@ -1,11 +1,14 @@
 package dev.ccp.policy.quota;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.Durations;
+import dev.ccp.policy.yaml.YamlList;
+import dev.ccp.policy.yaml.YamlMap;
+import dev.ccp.policy.yaml.YamlNull;
+import dev.ccp.policy.yaml.YamlReader;
+import dev.ccp.policy.yaml.YamlScalar;
+import dev.ccp.policy.yaml.YamlSyntaxException;
+import dev.ccp.policy.yaml.YamlValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,19 +16,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Reads a quotas file ({@code configs/quotas.example.yaml} documents it). Strict: an unknown key is a
- * typo that would silently leave a cap unenforced, so it is refused with the file and the reason.
+ * typo that would silently leave a cap unenforced, so it is refused as {@code FILE:LINE: why}.
  */
 public final class QuotaLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("quotas", "fallbacks");
     private static final Set<String> QUOTA_KEYS = Set.of("name", "provider", "model", "window", "rolling", "weekly",
             "warn_pct", "block_pct", "fallback");
@@ -72,50 +74,47 @@ public final class QuotaLoader {
     }
 
     public static QuotaConfig parse(String yaml, String source, Set<String> providers) {
-        JsonNode root;
+        YamlValue root;
         try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
-            String msg = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().lines().findFirst().orElse("");
-            throw new QuotaConfigException(source + where + ": not valid YAML (" + msg + ")");
+            root = YamlReader.read(yaml, source);
+        } catch (YamlSyntaxException e) {
+            throw new QuotaConfigException(e.getMessage());
         }
-        if (root == null || root.isMissingNode() || root.isNull()) {
+        if (root instanceof YamlNull) {
             return new QuotaConfig(source, List.of(), Map.of());
         }
-        if (!root.isObject()) {
-            throw new QuotaConfigException(source + ": must be a mapping with quotas (and optionally fallbacks)");
+        if (!(root instanceof YamlMap doc)) {
+            throw refused(root, "must be a mapping with quotas (and optionally fallbacks)");
         }
-        unknownKeys(root, TOP, source, "the file");
+        unknownKeys(doc, TOP, "the file");
         Map<String, String> fallbacks = new LinkedHashMap<>();
-        JsonNode fb = root.path("fallbacks");
-        if (!fb.isMissingNode() && !fb.isNull()) {
-            if (!fb.isObject()) {
-                throw new QuotaConfigException(source + ": fallbacks must map a provider to its fallback (zai: anthropic)");
+        YamlValue fb = doc.present("fallbacks");
+        if (fb != null) {
+            if (!(fb instanceof YamlMap fallbackMap)) {
+                throw refused(fb, "fallbacks must map a provider to its fallback (zai: anthropic)");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = fb.fields(); it.hasNext(); ) {
-                var e = it.next();
-                knownProvider(e.getKey(), providers, source, "fallbacks");
-                String to = e.getValue().asText();
+            for (Map.Entry<String, YamlValue> e : fallbackMap.entries().entrySet()) {
+                knownProvider(e.getKey(), providers, e.getValue(), "fallbacks");
+                String to = e.getValue().text() == null ? "" : e.getValue().text();
                 if (!Quota.NO_FALLBACK.equals(to)) {
-                    knownProvider(to, providers, source, "fallbacks." + e.getKey());
+                    knownProvider(to, providers, e.getValue(), "fallbacks." + e.getKey());
                 }
                 fallbacks.put(e.getKey(), to);
             }
         }
         List<Quota> quotas = new ArrayList<>();
-        JsonNode qs = root.path("quotas");
-        if (!qs.isMissingNode() && !qs.isNull()) {
-            if (!qs.isArray()) {
-                throw new QuotaConfigException(source + ": quotas must be a list");
+        YamlValue qs = doc.present("quotas");
+        if (qs != null) {
+            if (!(qs instanceof YamlList quotaList)) {
+                throw refused(qs, "quotas must be a list");
             }
             Set<String> names = new HashSet<>();
             int i = 0;
-            for (JsonNode q : qs) {
+            for (YamlValue q : quotaList.items()) {
                 i++;
-                Quota quota = quota(q, i, source, providers);
+                Quota quota = quota(q, i, providers);
                 if (!names.add(quota.name())) {
-                    throw new QuotaConfigException(source + ": quota " + quota.name() + " is defined twice");
+                    throw refused(q, "quota " + quota.name() + " is defined twice");
                 }
                 quotas.add(quota);
             }
@@ -123,107 +122,121 @@ public final class QuotaLoader {
         return new QuotaConfig(source, quotas, fallbacks);
     }
 
-    private static Quota quota(JsonNode q, int i, String source, Set<String> providers) {
-        if (!q.isObject()) {
-            throw new QuotaConfigException(source + ": quota " + i + " must be a mapping");
+    private static Quota quota(YamlValue item, int i, Set<String> providers) {
+        if (!(item instanceof YamlMap q)) {
+            throw refused(item, "quota " + i + " must be a mapping");
         }
         String name = text(q, "name");
         String where = "quota " + (name == null ? "#" + i : name);
         if (name == null || !name.matches("[A-Za-z0-9._:-]{1,64}")) {
-            throw new QuotaConfigException(source + ": " + where + " needs a name (letters, digits, . _ : -)");
+            throw refused(at(q, "name"), where + " needs a name (letters, digits, . _ : -)");
         }
-        unknownKeys(q, QUOTA_KEYS, source, where);
+        unknownKeys(q, QUOTA_KEYS, where);
         String provider = text(q, "provider");
         String model = text(q, "model");
         if (provider == null && model == null) {
-            throw new QuotaConfigException(source + ": " + where + " needs a provider or a model (glob)");
+            throw refused(q, where + " needs a provider or a model (glob)");
         }
         if (provider != null) {
-            knownProvider(provider, providers, source, where);
+            knownProvider(provider, providers, q.get("provider"), where);
         }
         Duration window = Duration.ofHours(5);
         if (text(q, "window") != null) {
             try {
                 window = Durations.parse(text(q, "window"));
             } catch (IllegalArgumentException e) {
-                throw new QuotaConfigException(source + ": " + where + " window is not a duration (5h, 90m): " + text(q, "window"));
+                throw refused(q.get("window"), where + " window is not a duration (5h, 90m): " + text(q, "window"));
             }
             if (window.compareTo(Duration.ofMinutes(1)) < 0 || window.compareTo(Quota.WEEK) > 0) {
-                throw new QuotaConfigException(source + ": " + where + " window must be between 1m and 7d, not " + text(q, "window"));
+                throw refused(q.get("window"), where + " window must be between 1m and 7d, not " + text(q, "window"));
             }
         }
-        Limits rolling = limits(q.get("rolling"), source, where + " rolling");
-        Limits weekly = limits(q.get("weekly"), source, where + " weekly");
+        Limits rolling = limits(q.present("rolling"), where + " rolling");
+        Limits weekly = limits(q.present("weekly"), where + " weekly");
         if (rolling.isEmpty() && weekly.isEmpty()) {
-            throw new QuotaConfigException(source + ": " + where + " has no cap: give rolling and/or weekly with "
+            throw refused(q, where + " has no cap: give rolling and/or weekly with "
                     + "requests, input_tokens, output_tokens or total_tokens");
         }
-        double warn = pct(q, "warn_pct", 80, source, where);
-        double block = pct(q, "block_pct", 100, source, where);
+        double warn = pct(q, "warn_pct", 80, where);
+        double block = pct(q, "block_pct", 100, where);
         if (warn > block) {
-            throw new QuotaConfigException(source + ": " + where + " warn_pct " + fmt(warn) + " is above block_pct " + fmt(block));
+            throw refused(at(q, "warn_pct"), where + " warn_pct " + fmt(warn) + " is above block_pct " + fmt(block));
         }
         String fallback = text(q, "fallback");
         if (fallback != null && !fallback.equals(Quota.NO_FALLBACK)) {
-            knownProvider(fallback, providers, source, where + " fallback");
+            knownProvider(fallback, providers, q.get("fallback"), where + " fallback");
         }
         return new Quota(name, provider, model, window, rolling, weekly, warn, block, fallback);
     }
 
-    private static Limits limits(JsonNode node, String source, String where) {
-        if (node == null || node.isNull()) {
+    private static Limits limits(YamlValue node, String where) {
+        if (node == null) {
             return Limits.NONE;
         }
-        if (!node.isObject()) {
-            throw new QuotaConfigException(source + ": " + where + " must be a mapping (requests: 600, total_tokens: …)");
+        if (!(node instanceof YamlMap m)) {
+            throw refused(node, where + " must be a mapping (requests: 600, total_tokens: …)");
         }
-        unknownKeys(node, LIMIT_KEYS, source, where);
-        return new Limits(count(node, "requests", source, where), count(node, "input_tokens", source, where),
-                count(node, "output_tokens", source, where), count(node, "total_tokens", source, where));
+        unknownKeys(m, LIMIT_KEYS, where);
+        return new Limits(count(m, "requests", where), count(m, "input_tokens", where),
+                count(m, "output_tokens", where), count(m, "total_tokens", where));
     }
 
-    private static long count(JsonNode node, String field, String source, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    private static long count(YamlMap node, String field, String where) {
+        YamlValue v = node.present(field);
+        if (v == null) {
             return 0;
         }
-        if (!v.canConvertToExactIntegral() || v.asLong() <= 0) {
-            throw new QuotaConfigException(source + ": " + where + " " + field + " must be a whole number above 0, not " + v.asText());
+        OptionalLong n = v instanceof YamlScalar s ? s.wholeNumber() : OptionalLong.empty();
+        if (n.isEmpty() || n.getAsLong() <= 0) {
+            throw refused(v, where + " " + field + " must be a whole number above 0, not " + shown(v));
         }
-        return v.asLong();
+        return n.getAsLong();
     }
 
-    private static double pct(JsonNode q, String field, double dflt, String source, String where) {
-        JsonNode v = q.get(field);
-        if (v == null || v.isNull()) {
+    private static double pct(YamlMap q, String field, double dflt, String where) {
+        YamlValue v = q.present(field);
+        if (v == null) {
             return dflt;
         }
-        if (!v.isNumber() || v.asDouble() <= 0 || v.asDouble() > 1000) {
-            throw new QuotaConfigException(source + ": " + where + " " + field + " must be a percentage above 0, not " + v.asText());
+        if (!(v instanceof YamlScalar s) || !s.isNumber() || s.number() <= 0 || s.number() > 1000) {
+            throw refused(v, where + " " + field + " must be a percentage above 0, not " + shown(v));
         }
-        return v.asDouble();
+        return s.number();
     }
 
-    private static void knownProvider(String name, Set<String> providers, String source, String where) {
+    private static void knownProvider(String name, Set<String> providers, YamlValue at, String where) {
         if (!providers.isEmpty() && !providers.contains(name)) {
-            throw new QuotaConfigException(source + ": " + where + " names unknown provider " + name
+            throw refused(at, where + " names unknown provider " + name
                     + " (known: " + String.join(", ", providers) + ")");
         }
     }
 
-    private static void unknownKeys(JsonNode node, Set<String> known, String source, String where) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!known.contains(k)) {
-                throw new QuotaConfigException(source + ": " + where + " has unknown key " + k + " (known: "
+    private static void unknownKeys(YamlMap node, Set<String> known, String where) {
+        for (Map.Entry<String, YamlValue> e : node.entries().entrySet()) {
+            if (!known.contains(e.getKey())) {
+                throw refused(e.getValue(), where + " has unknown key " + e.getKey() + " (known: "
                         + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isBlank() ? null : v.asText().trim();
+    private static QuotaConfigException refused(YamlValue at, String why) {
+        return new QuotaConfigException(at.refusal(why));
+    }
+
+    /** The field's value, or the mapping itself when the field is absent: where to point a refusal. */
+    private static YamlValue at(YamlMap node, String field) {
+        YamlValue v = node.get(field);
+        return v == null ? node : v;
+    }
+
+    private static String shown(YamlValue v) {
+        return v.text() != null ? v.text() : v instanceof YamlMap ? "a mapping" : "a list";
+    }
+
+    private static String text(YamlMap node, String field) {
+        YamlValue v = node.present(field);
+        return v == null || v.text() == null || v.text().isBlank() ? null : v.text().trim();
     }
 
     public static String fmt(double d) {

@@ -128,7 +128,7 @@ public final class QuotaUsageReader implements AutoCloseable {
      * Requests no provider served (lane {@code unknown}: refused by the proxy, a 429 of its own, bad
      * input) used no quota, whatever their model.
      */
-    static boolean served(String lane) {
+    public static boolean served(String lane) {
         return lane != null && !"unknown".equals(lane);
     }
 

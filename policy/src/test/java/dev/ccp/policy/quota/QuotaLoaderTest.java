@@ -54,9 +54,37 @@ class QuotaLoaderTest {
         };
         for (String[] c : cases) {
             QuotaConfigException e = assertThrows(QuotaConfigException.class, () -> QuotaLoader.parse(c[0], "q.yaml", PROVIDERS), c[0]);
-            assertTrue(e.getMessage().startsWith("q.yaml") && e.getMessage().contains(c[1]), e.getMessage());
+            assertTrue(e.getMessage().matches("q\\.yaml:\\d+: .*") && e.getMessage().contains(c[1]), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
+    }
+
+    @Test
+    void meaningMistakesPointAtTheLineThatHoldsThem() {
+        String yaml = """
+                fallbacks:
+                  zai: anthropic
+                quotas:
+                  - name: fine
+                    provider: zai
+                    rolling: { requests: 3 }
+                  - name: typo
+                    provider: zai
+                    rolling:
+                      requests: 3
+                      output_tokenz: 5
+                """;
+        QuotaConfigException typo = assertThrows(QuotaConfigException.class, () -> QuotaLoader.parse(yaml, "q.yaml", PROVIDERS));
+        assertTrue(typo.getMessage().startsWith("q.yaml:11: quota typo rolling has unknown key output_tokenz"), typo.getMessage());
+
+        QuotaConfigException mars = assertThrows(QuotaConfigException.class, () -> QuotaLoader.parse(
+                "quotas:\n  - name: a\n    provider: mars\n    rolling: { requests: 3 }\n", "q.yaml", PROVIDERS));
+        assertTrue(mars.getMessage().startsWith("q.yaml:3: quota a names unknown provider mars"), mars.getMessage());
+
+        QuotaConfigException zero = assertThrows(QuotaConfigException.class, () -> QuotaLoader.parse(
+                "quotas:\n  - name: a\n    provider: zai\n    weekly:\n      requests: 0\n", "q.yaml", PROVIDERS));
+        assertTrue(zero.getMessage().startsWith("q.yaml:5: quota a weekly requests must be a whole number above 0, not 0"),
+                zero.getMessage());
     }
 
     @Test

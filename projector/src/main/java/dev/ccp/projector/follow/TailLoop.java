@@ -102,7 +102,7 @@ public final class TailLoop {
                 }
                 locks.add(lock.get());
             }
-            Totals totals = new Totals();
+            Totals totals = new Totals(new SkipReport(LOG, metrics, System::nanoTime));
             long started = System.nanoTime();
             boolean wipe = rebuild;
             while (true) {
@@ -134,9 +134,14 @@ public final class TailLoop {
     }
 
     private static final class Totals {
+        final SkipReport skips;
         long applied;
         long unreadable;
         long lastIndex = -1;
+
+        Totals(SkipReport skips) {
+            this.skips = skips;
+        }
     }
 
     private static final class StoreFailure extends RuntimeException {
@@ -145,14 +150,28 @@ public final class TailLoop {
         }
     }
 
+    /**
+     * How far one projection has come in this pass: the last index it holds, its event and unreadable
+     * counts for its checkpoint, and what it applied since the last commit (for the metrics).
+     */
+    private static final class Position {
+        final Projection projection;
+        long at;
+        long events;
+        long unreadable;
+        long sinceCommit;
+
+        Position(Projection projection) {
+            this.projection = projection;
+        }
+    }
+
     /** One pass from the checkpoints: its own connection, log, projections and join. */
     private final class Run implements AutoCloseable {
         final List<Projection> projections;
         final Totals totals;
-        final long[] at;
-        final long[] events;
-        final long[] unreadable;
-        final long[] sinceCommit;
+        /** Where each projection stands, in the order of {@link #projections}. */
+        final List<Position> positions;
         Connection db;
         EventLog log;
         EntryReader reader;
@@ -170,11 +189,7 @@ public final class TailLoop {
         Run(List<Projection> projections, Totals totals) {
             this.projections = projections;
             this.totals = totals;
-            int n = projections.size();
-            at = new long[n];
-            events = new long[n];
-            unreadable = new long[n];
-            sinceCommit = new long[n];
+            this.positions = projections.stream().map(Position::new).toList();
         }
 
         void open(boolean wipe) {
@@ -207,12 +222,13 @@ public final class TailLoop {
                         slowest = cp;
                     }
                 }
-                for (int i = 0; i < projections.size(); i++) {
+                for (int i = 0; i < positions.size(); i++) {
                     Checkpoint cp = cps.get(i);
-                    projections.get(i).open(db, cp);
-                    at[i] = cp.index();
-                    events[i] = cp.events();
-                    unreadable[i] = cp.unreadable();
+                    Position pos = positions.get(i);
+                    pos.projection.open(db, cp);
+                    pos.at = cp.index();
+                    pos.events = cp.events();
+                    pos.unreadable = cp.unreadable();
                 }
                 if (missing) {
                     // Record where file projections start, so a kill before the first batch still cuts back.
@@ -289,6 +305,7 @@ public final class TailLoop {
                     if (mode == Mode.ONCE && chunk == LogReader.CAUGHT_UP) {
                         break;
                     }
+                    totals.skips.endOfStretch();
                     idle();
                     if (now - lastLag >= LAG_EVERY_NANOS) {
                         metrics.lag(lag());
@@ -314,6 +331,7 @@ public final class TailLoop {
                 }
             }
             commit(true, true);
+            totals.skips.endOfStretch();
             if (progress != Progress.NONE) {
                 long now = System.nanoTime();
                 progress.update(done, Math.max(total, done), done * 1e9 / Math.max(1, now - runStart));
@@ -387,30 +405,28 @@ public final class TailLoop {
                         metrics.priced(f.lane(), f.model(), f.cost(), f.saved());
                     }
                     lastTsUs = join.clockUs();
-                    for (int i = 0; i < projections.size(); i++) {
-                        if (index > at[i]) {
-                            projections.get(i).apply(index, r.event(), finished, join);
-                            events[i]++;
-                            sinceCommit[i]++;
+                    for (Position pos : positions) {
+                        if (index > pos.at) {
+                            pos.projection.apply(index, r.event(), finished, join);
+                            pos.events++;
+                            pos.sinceCommit++;
                         }
                     }
                 }
                 case LogEntry.Unreadable u -> {
                     boolean anyBehind = false;
-                    for (int i = 0; i < projections.size(); i++) {
-                        if (index > at[i]) {
-                            projections.get(i).unreadable(index);
-                            events[i]++;
-                            unreadable[i]++;
-                            sinceCommit[i]++;
+                    for (Position pos : positions) {
+                        if (index > pos.at) {
+                            pos.projection.unreadable(index);
+                            pos.events++;
+                            pos.unreadable++;
+                            pos.sinceCommit++;
                             anyBehind = true;
                         }
                     }
                     if (anyBehind) {
                         totals.unreadable++;
-                        metrics.unreadable();
-                        LOG.warning("skipped an unreadable event at index 0x" + Long.toHexString(index) + " ("
-                                + index + "): " + u.reason());
+                        totals.skips.skipped(index, u.reason());
                     }
                 }
             }
@@ -426,29 +442,29 @@ public final class TailLoop {
             // Between batches: an edited price table prices what finishes from here on.
             pricer.poll();
             try {
-                for (int i = 0; i < projections.size(); i++) {
-                    if (at[i] < lastIndex) {
-                        projections.get(i).flushFiles();
+                for (Position pos : positions) {
+                    if (pos.at < lastIndex) {
+                        pos.projection.flushFiles();
                     }
                 }
                 String joinState = null;
-                for (int i = 0; i < projections.size(); i++) {
-                    Projection p = projections.get(i);
-                    if (at[i] < lastIndex) {
+                for (Position pos : positions) {
+                    Projection p = pos.projection;
+                    if (pos.at < lastIndex) {
                         p.writeRows(db);
                         if (joinState == null) {
                             joinState = join.snapshot();
                         }
-                        CheckpointStore.save(db, new Checkpoint(p.name(), lastIndex, events[i], unreadable[i], lastTsUs,
+                        CheckpointStore.save(db, new Checkpoint(p.name(), lastIndex, pos.events, pos.unreadable, lastTsUs,
                                 p.fileLength(), joinState, p.state()));
                         if (topicPosition != null) {
                             SourcePositionStore.save(db, p.name(),
                                     new SourcePositionStore.SourcePosition(topic.topic(), topicPosition));
                         }
-                        at[i] = lastIndex;
+                        pos.at = lastIndex;
                     }
                     if (publish) {
-                        p.publish(db, at[i], join.clockUs());
+                        p.publish(db, pos.at, join.clockUs());
                     }
                 }
                 db.commit();
@@ -460,9 +476,9 @@ public final class TailLoop {
                 }
                 throw new StoreFailure(e.getMessage(), e);
             }
-            for (int i = 0; i < projections.size(); i++) {
-                metrics.applied(projections.get(i).name(), sinceCommit[i]);
-                sinceCommit[i] = 0;
+            for (Position pos : positions) {
+                metrics.applied(pos.projection.name(), pos.sinceCommit);
+                pos.sinceCommit = 0;
             }
             if (publish) {
                 lastPublishNanos = System.nanoTime();

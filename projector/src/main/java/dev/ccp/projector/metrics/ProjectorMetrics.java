@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * The projector's own metrics, in Prometheus text: {@code ccp_store_writes_total},
  * {@code ccp_store_write_errors_total}, {@code ccp_rollup_duration_seconds}, {@code ccp_store_size_bytes},
- * {@code ccp_projector_lag_events}, {@code ccp_projector_unreadable_total}, {@code ccp_projector_events_total{projection}}, and what the requests this
+ * {@code ccp_projector_lag_events}, {@code ccp_projector_unreadable_events_total},
+ * {@code ccp_projector_events_total{projection}}, and what the requests this
  * process projected cost: {@code ccp_cost_usd_total{lane,model}} (what the serving provider charged, per token),
  * {@code ccp_saved_usd_total} (list price minus cost over offloaded requests) and
  * {@code ccp_unpriced_requests_total}. Exact figures are in the projections; these are for dashboards.
@@ -39,11 +40,11 @@ public final class ProjectorMetrics {
         storeWriteErrors = Counter.builder("ccp.store.write.errors")
                 .description("projection transactions that failed and were retried from the checkpoint")
                 .register(registry);
+        unreadable = Counter.builder("ccp.projector.unreadable.events")
+                .description("unreadable events in the log, skipped and counted")
+                .register(registry);
         rollupDuration = Timer.builder("ccp.rollup.duration")
                 .description("time to publish hourly and daily rollups")
-                .register(registry);
-        unreadable = Counter.builder("ccp.projector.unreadable")
-                .description("documents skipped because they are not readable ccp events (another producer, a newer schema)")
                 .register(registry);
         Gauge.builder("ccp.store.size.bytes", storeSizeBytes::getAsLong)
                 .description("size of the SQLite projection with its write-ahead log")
@@ -86,12 +87,16 @@ public final class ProjectorMetrics {
         storeWriteErrors.increment();
     }
 
-    public void rollupTook(Duration d) {
-        rollupDuration.record(d);
-    }
-
     public void unreadable() {
         unreadable.increment();
+    }
+
+    public long unreadableCount() {
+        return (long) unreadable.count();
+    }
+
+    public void rollupTook(Duration d) {
+        rollupDuration.record(d);
     }
 
     public void lag(long events) {

@@ -2,12 +2,18 @@ package dev.ccp.projector.projection;
 
 import dev.ccp.readmodel.LatencySketch;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.util.StdConverter;
 import dev.ccp.events.Event;
 import dev.ccp.readmodel.Checkpoint;
 
+import dev.ccp.events.Json;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +37,7 @@ import java.util.TreeMap;
 public final class MetricsProjection implements Projection {
     public static final String NAME = "metrics";
     static final List<String> DIMENSIONS = List.of("decision", "header_mode", "http", "lane", "model", "op", "outcome");
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Path file;
     private final long paceNanos;
@@ -143,7 +149,10 @@ public final class MetricsProjection implements Projection {
         return sb.toString();
     }
 
-    /** Sums over a group of requests. */
+    /** Sums over a group of requests; saved with the checkpoint as it is, field by field in this order. */
+    @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+    @JsonPropertyOrder({"count", "errors", "inputTokens", "outputTokens", "cacheCreationInputTokens",
+            "cacheReadInputTokens", "latency", "ttfb"})
     static final class Stats {
         long count;
         long errors;
@@ -151,7 +160,11 @@ public final class MetricsProjection implements Projection {
         long outputTokens;
         long cacheCreationInputTokens;
         long cacheReadInputTokens;
+        @JsonSerialize(converter = SketchToText.class)
+        @JsonDeserialize(converter = TextToSketch.class)
         LatencySketch latency = new LatencySketch();
+        @JsonSerialize(converter = SketchToText.class)
+        @JsonDeserialize(converter = TextToSketch.class)
         LatencySketch ttfb = new LatencySketch();
 
         void add(FinishedRequest r) {
@@ -199,44 +212,33 @@ public final class MetricsProjection implements Projection {
             Text.millis(sb, s.percentile(0.95));
             sb.append('}');
         }
+    }
 
-        StatsState state() {
-            Base64.Encoder b64 = Base64.getEncoder();
-            return new StatsState(count, errors, inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens,
-                    b64.encodeToString(latency.toBytes()), b64.encodeToString(ttfb.toBytes()));
-        }
-
-        static Stats from(StatsState s) {
-            Base64.Decoder b64 = Base64.getDecoder();
-            Stats st = new Stats();
-            st.count = s.count();
-            st.errors = s.errors();
-            st.inputTokens = s.inputTokens();
-            st.outputTokens = s.outputTokens();
-            st.cacheCreationInputTokens = s.cacheCreationInputTokens();
-            st.cacheReadInputTokens = s.cacheReadInputTokens();
-            st.latency = LatencySketch.fromBytes(b64.decode(s.latency()));
-            st.ttfb = LatencySketch.fromBytes(b64.decode(s.ttfb()));
-            return st;
+    /** A sketch in the saved scoreboard: its bytes in base64. */
+    static final class SketchToText extends StdConverter<LatencySketch, String> {
+        @Override
+        public String convert(LatencySketch sketch) {
+            return Base64.getEncoder().encodeToString(sketch.toBytes());
         }
     }
 
-    record StatsState(long count, long errors, long inputTokens, long outputTokens, long cacheCreationInputTokens,
-                      long cacheReadInputTokens, String latency, String ttfb) {
+    static final class TextToSketch extends StdConverter<String, LatencySketch> {
+        @Override
+        public LatencySketch convert(String text) {
+            return LatencySketch.fromBytes(Base64.getDecoder().decode(text));
+        }
     }
 
-    record BoardState(long events, long unreadable, Long firstTsUs, Long lastTsUs, StatsState total,
-                      Map<String, Map<String, StatsState>> by) {
-    }
-
-    /** The scoreboard: totals and one group per value of each dimension. */
+    /** The scoreboard: totals and one group per value of each dimension; saved with the checkpoint as it is. */
+    @JsonAutoDetect(fieldVisibility = Visibility.ANY, getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
+    @JsonPropertyOrder({"events", "unreadable", "firstTsUs", "lastTsUs", "total", "by"})
     static final class Board {
         long events;
         long unreadable;
         Long firstTsUs;
         Long lastTsUs;
         Stats total = new Stats();
-        final Map<String, Map<String, Stats>> by = new TreeMap<>();
+        TreeMap<String, TreeMap<String, Stats>> by = new TreeMap<>();
 
         void add(FinishedRequest r) {
             total.add(r);
@@ -256,16 +258,8 @@ public final class MetricsProjection implements Projection {
         }
 
         String toJson() {
-            Map<String, Map<String, StatsState>> groups = new TreeMap<>();
-            for (var d : by.entrySet()) {
-                Map<String, StatsState> m = new TreeMap<>();
-                for (var g : d.getValue().entrySet()) {
-                    m.put(g.getKey(), g.getValue().state());
-                }
-                groups.put(d.getKey(), m);
-            }
             try {
-                return JSON.writeValueAsString(new BoardState(events, unreadable, firstTsUs, lastTsUs, total.state(), groups));
+                return JSON.writeValueAsString(this);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -273,21 +267,7 @@ public final class MetricsProjection implements Projection {
 
         static Board fromJson(String json) {
             try {
-                BoardState s = JSON.readValue(json, BoardState.class);
-                Board b = new Board();
-                b.events = s.events();
-                b.unreadable = s.unreadable();
-                b.firstTsUs = s.firstTsUs();
-                b.lastTsUs = s.lastTsUs();
-                b.total = Stats.from(s.total());
-                for (var d : s.by().entrySet()) {
-                    Map<String, Stats> m = new TreeMap<>();
-                    for (var g : d.getValue().entrySet()) {
-                        m.put(g.getKey(), Stats.from(g.getValue()));
-                    }
-                    b.by.put(d.getKey(), m);
-                }
-                return b;
+                return JSON.readValue(json, Board.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("the saved scoreboard cannot be read; run --rebuild --only metrics", e);
             }

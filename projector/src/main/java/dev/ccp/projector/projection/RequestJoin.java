@@ -1,9 +1,10 @@
 package dev.ccp.projector.projection;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ccp.events.Event;
+import dev.ccp.events.Json;
 import dev.ccp.events.Outcomes;
 
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -28,15 +30,17 @@ import java.util.TreeSet;
  * restarted projector continues exactly where the saved state left off.
  */
 public final class RequestJoin {
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final Comparator<Open> BY_AGE =
-            Comparator.comparingLong(Open::firstTsUs).thenComparingLong(Open::firstIndex);
+    private static final ObjectMapper JSON = Json.MAPPER;
+    /** Orders requests by their first event; both never change while a request is in flight. */
+    private static final Comparator<InFlight> BY_AGE =
+            Comparator.comparingLong(InFlight::firstTsUs).thenComparingLong(InFlight::firstIndex);
 
     private final long lostAfterUs;
-    private final Map<String, Open> open = new LinkedHashMap<>();
+    private final Map<String, InFlight> open = new LinkedHashMap<>();
+    /** The same requests as {@link #open}, oldest first; compared by age alone, so an older copy finds its entry. */
+    private final TreeSet<InFlight> byAge = new TreeSet<>(BY_AGE);
     /** Member of each proxy instance seen starting (instances of logs older than members have none). */
     private final Map<String, String> members = new LinkedHashMap<>();
-    private final TreeSet<Open> byAge = new TreeSet<>(BY_AGE);
     private long clockUs = Long.MIN_VALUE;
     private long orphaned;
 
@@ -51,8 +55,8 @@ public final class RequestJoin {
 
     /** The model of an open request (as the client asked for it), or null. */
     public String modelOf(String reqId) {
-        Open o = reqId == null ? null : open.get(reqId);
-        return o == null ? null : o.model;
+        InFlight o = reqId == null ? null : open.get(reqId);
+        return o == null ? null : o.model();
     }
 
     public int openRequests() {
@@ -68,11 +72,11 @@ public final class RequestJoin {
         clockUs = Math.max(clockUs, event.tsUs());
         List<FinishedRequest> finished = List.of();
         switch (event) {
-            case Event.RequestReceived e -> touch(index, e).received(e);
-            case Event.RouteDecided e -> touch(index, e).routed(e);
-            case Event.UpstreamAttempt e -> touch(index, e).attempted(e);
+            case Event.RequestReceived e -> open.put(key(e), touch(index, e).received(e));
+            case Event.RouteDecided e -> open.put(key(e), touch(index, e).routed(e));
+            case Event.UpstreamAttempt e -> open.put(key(e), touch(index, e).attempted(e));
             case Event.ResponseCompleted e -> {
-                Open o = open.remove(e.reqId());
+                InFlight o = open.remove(e.reqId());
                 if (o == null) {
                     orphaned++;
                 } else {
@@ -99,7 +103,7 @@ public final class RequestJoin {
                 // ProxyStarted (or the age limit) closes whatever stays open.
             }
         }
-        if (!byAge.isEmpty() && byAge.first().firstTsUs < clockUs - lostAfterUs) {
+        if (!byAge.isEmpty() && byAge.first().firstTsUs() < clockUs - lostAfterUs) {
             finished = closeOlderThan(index, clockUs - lostAfterUs, finished);
         }
         if (finished.size() > 1) {
@@ -112,16 +116,18 @@ public final class RequestJoin {
         return finished;
     }
 
-    private Open touch(long index, Event e) {
-        String reqId = e.reqId() == null ? "" : e.reqId();
-        Open o = open.get(reqId);
+    private static String key(Event e) {
+        return e.reqId() == null ? "" : e.reqId();
+    }
+
+    /** The request this event belongs to, opened by its first event, seen at the event's time. */
+    private InFlight touch(long index, Event e) {
+        InFlight o = open.get(key(e));
         if (o == null) {
-            o = new Open(reqId, index, e.tsUs(), e.instance());
-            open.put(reqId, o);
+            o = InFlight.first(key(e), index, e.tsUs(), e.instance());
             byAge.add(o);
         }
-        o.lastTsUs = Math.max(o.lastTsUs, e.tsUs());
-        return o;
+        return o.seenAt(e.tsUs());
     }
 
     /**
@@ -144,11 +150,11 @@ public final class RequestJoin {
         List<FinishedRequest> lost = new ArrayList<>();
         var it = open.values().iterator();
         while (it.hasNext()) {
-            Open o = it.next();
-            if (!o.instance.equals(instance) && java.util.Objects.equals(memberOf(o.instance), member)) {
+            InFlight o = it.next();
+            if (!o.instance().equals(instance) && Objects.equals(memberOf(o.instance()), member)) {
                 it.remove();
                 byAge.remove(o);
-                lost.add(o.lost(index, memberOf(o.instance)));
+                lost.add(o.lost(index, memberOf(o.instance())));
             }
         }
         return lost;
@@ -156,10 +162,9 @@ public final class RequestJoin {
 
     private List<FinishedRequest> closeOlderThan(long index, long limitUs, List<FinishedRequest> already) {
         List<FinishedRequest> out = new ArrayList<>(already);
-        while (!byAge.isEmpty() && byAge.first().firstTsUs < limitUs) {
-            Open o = byAge.pollFirst();
-            open.remove(o.reqId);
-            out.add(o.lost(index, memberOf(o.instance)));
+        while (!byAge.isEmpty() && byAge.first().firstTsUs() < limitUs) {
+            InFlight oldest = byAge.pollFirst();
+            out.add(open.remove(oldest.reqId()).lost(index, memberOf(oldest.instance())));
         }
         return out;
     }
@@ -174,12 +179,9 @@ public final class RequestJoin {
 
     /** The state as JSON text, for the checkpoint. */
     public String snapshot() {
-        List<OpenState> list = new ArrayList<>(open.size());
-        for (Open o : open.values()) {
-            list.add(o.state());
-        }
         try {
-            return JSON.writeValueAsString(new State(clockUs, orphaned, list, members.isEmpty() ? null : members));
+            return JSON.writeValueAsString(new State(clockUs, orphaned, List.copyOf(open.values()),
+                    members.isEmpty() ? null : members));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -198,9 +200,8 @@ public final class RequestJoin {
             if (s.members() != null) {
                 join.members.putAll(s.members());
             }
-            for (OpenState os : s.open()) {
-                Open o = Open.from(os);
-                join.open.put(o.reqId, o);
+            for (InFlight o : s.open()) {
+                join.open.put(o.reqId(), o);
                 join.byAge.add(o);
             }
             return join;
@@ -209,76 +210,48 @@ public final class RequestJoin {
         }
     }
 
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record State(long clockUs, long orphaned, List<OpenState> open, Map<String, String> members) {
+    /** Members are left out while there are none, so a log without members saves the state it always did. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record State(long clockUs, long orphaned, List<InFlight> open, Map<String, String> members) {
     }
 
-    record OpenState(String reqId, long firstIndex, long firstTsUs, long lastTsUs, String instance,
-                     Long receivedTsUs, String model, Boolean stream,
-                     String decision, String lane, String provider, String upstreamModel, String headerMode,
-                     int attempts, String http, String sessionId, String project) {
-    }
-
-    /** A request in flight. */
-    private static final class Open {
-        final String reqId;
-        final long firstIndex;
-        final long firstTsUs;
-        final String instance;
-        long lastTsUs;
-        Long receivedTsUs;
-        String model;
-        Boolean stream;
-        String decision;
-        String lane;
-        String provider;
-        String upstreamModel;
-        String headerMode;
-        int attempts;
-        String http;
-        String sessionId;
-        String project;
-
-        Open(String reqId, long firstIndex, long firstTsUs, String instance) {
-            this.reqId = reqId;
-            this.firstIndex = firstIndex;
-            this.firstTsUs = firstTsUs;
-            this.instance = instance == null ? "" : instance;
-            this.lastTsUs = firstTsUs;
+    /**
+     * A request in flight: what its events so far said. Saved as it is in the checkpoint, so its
+     * components and their order are the saved JSON's fields.
+     */
+    record InFlight(String reqId, long firstIndex, long firstTsUs, long lastTsUs, String instance,
+                    Long receivedTsUs, String model, Boolean stream,
+                    String decision, String lane, String provider, String upstreamModel, String headerMode,
+                    int attempts, String http, String sessionId, String project) {
+        InFlight {
+            instance = instance == null ? "" : instance;
         }
 
-        long firstTsUs() {
-            return firstTsUs;
+        static InFlight first(String reqId, long index, long tsUs, String instance) {
+            return new InFlight(reqId, index, tsUs, tsUs, instance == null ? "" : instance,
+                    null, null, null, null, null, null, null, null, 0, null, null, null);
         }
 
-        long firstIndex() {
-            return firstIndex;
+        InFlight seenAt(long tsUs) {
+            return new InFlight(reqId, firstIndex, firstTsUs, Math.max(lastTsUs, tsUs), instance, receivedTsUs, model,
+                    stream, decision, lane, provider, upstreamModel, headerMode, attempts, http, sessionId, project);
         }
 
-        void received(Event.RequestReceived e) {
-            receivedTsUs = e.tsUs();
-            model = e.model();
-            stream = e.stream();
-            sessionId = e.sessionId();
-            project = e.project();
+        InFlight received(Event.RequestReceived e) {
+            return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, e.tsUs(), e.model(), e.stream(),
+                    decision, lane, provider, upstreamModel, headerMode, attempts, http, e.sessionId(), e.project());
         }
 
-        void routed(Event.RouteDecided e) {
-            decision = e.decision();
-            lane = e.lane();
-            provider = e.provider();
-            upstreamModel = e.upstreamModel();
-            headerMode = e.headerMode();
-            if (model == null) {
-                model = e.model();
-            }
+        InFlight routed(Event.RouteDecided e) {
+            return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs,
+                    model == null ? e.model() : model, stream,
+                    e.decision(), e.lane(), e.provider(), e.upstreamModel(), e.headerMode(), attempts, http, sessionId, project);
         }
 
-        void attempted(Event.UpstreamAttempt e) {
-            attempts = Math.max(attempts + 1, e.attempt());
-            if (e.http() != null) {
-                http = e.http();
-            }
+        InFlight attempted(Event.UpstreamAttempt e) {
+            return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs, model, stream,
+                    decision, lane, provider, upstreamModel, headerMode, Math.max(attempts + 1, e.attempt()),
+                    e.http() != null ? e.http() : http, sessionId, project);
         }
 
         FinishedRequest completed(long index, Event.ResponseCompleted e, String member) {
@@ -299,29 +272,6 @@ public final class RequestJoin {
 
         private String opFromStream() {
             return Boolean.TRUE.equals(stream) ? "stream" : "nonstream";
-        }
-
-        OpenState state() {
-            return new OpenState(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs, model, stream,
-                    decision, lane, provider, upstreamModel, headerMode, attempts, http, sessionId, project);
-        }
-
-        static Open from(OpenState s) {
-            Open o = new Open(s.reqId(), s.firstIndex(), s.firstTsUs(), s.instance());
-            o.lastTsUs = s.lastTsUs();
-            o.receivedTsUs = s.receivedTsUs();
-            o.model = s.model();
-            o.stream = s.stream();
-            o.decision = s.decision();
-            o.lane = s.lane();
-            o.provider = s.provider();
-            o.upstreamModel = s.upstreamModel();
-            o.headerMode = s.headerMode();
-            o.attempts = s.attempts();
-            o.http = s.http();
-            o.sessionId = s.sessionId();
-            o.project = s.project();
-            return o;
         }
     }
 }

@@ -33,7 +33,7 @@ public final class SqliteProjection implements Projection {
     private final Duration sampleTtl;
     private final ProjectorMetrics metrics;
     private final java.util.ArrayList<FinishedRequest> samples = new java.util.ArrayList<>();
-    private final Map<QuotaKey, long[]> quota = new TreeMap<>();
+    private final Map<QuotaKey, QuotaMinute> quota = new TreeMap<>();
     private final QuotaTables quotaTables = new QuotaTables();
     private final CostTables costTables = new CostTables();
     /** Samples written since the last publication, kept while that is all the table holds unfolded. */
@@ -73,30 +73,38 @@ public final class SqliteProjection implements Projection {
         costTables.apply(event, finished);
         for (FinishedRequest r : finished) {
             samples.add(r);
-            long[] q = quota(r.tsUs(), r.lane(), r.model());
             // A count_tokens call is no completion: quota request caps and `cc usage` count completions.
-            if (!COUNT_TOKENS.equals(r.op())) {
-                q[0]++;
-            }
-            q[1] += r.inputTokens();
-            q[2] += r.outputTokens();
-            q[3] += r.cacheCreationInputTokens();
-            q[4] += r.cacheReadInputTokens();
+            long completions = COUNT_TOKENS.equals(r.op()) ? 0 : 1;
+            add(r.tsUs(), r.lane(), r.model(), new QuotaMinute(completions, r.inputTokens(), r.outputTokens(),
+                    r.cacheCreationInputTokens(), r.cacheReadInputTokens(), 0));
         }
         switch (event) {
             case Event.UpstreamAttempt a when a.status() == 429 || a.status() == 529 ->
-                    quota(a.tsUs(), a.provider(), join.modelOf(a.reqId()))[5]++;
+                    add(a.tsUs(), a.provider(), join.modelOf(a.reqId()), QuotaMinute.LIMITED);
             case Event.ImportedSample s when s.status() == 429 || s.status() == 529 ->
-                    quota(s.tsUs(), s.lane(), s.model())[5]++;
+                    add(s.tsUs(), s.lane(), s.model(), QuotaMinute.LIMITED);
             default -> {
             }
         }
     }
 
-    private long[] quota(long tsUs, String lane, String model) {
+    private void add(long tsUs, String lane, String model, QuotaMinute use) {
         long minute = Math.floorDiv(tsUs, 60_000_000L) * 60L;
-        return quota.computeIfAbsent(new QuotaKey(minute, lane == null ? "unknown" : lane,
-                model == null ? "unknown" : model), k -> new long[6]);
+        quota.merge(new QuotaKey(minute, lane == null ? "unknown" : lane, model == null ? "unknown" : model),
+                use, QuotaMinute::plus);
+    }
+
+    /** What one lane and model used in one minute, added to its {@code quota_usage} row. */
+    private record QuotaMinute(long requests, long inputTokens, long outputTokens, long cacheCreationInputTokens,
+                               long cacheReadInputTokens, long limited) {
+        /** One answer of 429 or 529: the provider limited the lane. */
+        static final QuotaMinute LIMITED = new QuotaMinute(0, 0, 0, 0, 0, 1);
+
+        QuotaMinute plus(QuotaMinute o) {
+            return new QuotaMinute(requests + o.requests, inputTokens + o.inputTokens, outputTokens + o.outputTokens,
+                    cacheCreationInputTokens + o.cacheCreationInputTokens, cacheReadInputTokens + o.cacheReadInputTokens,
+                    limited + o.limited);
+        }
     }
 
     @Override
@@ -143,13 +151,16 @@ public final class SqliteProjection implements Projection {
             try (PreparedStatement ps = Writes.addQuotaUsage(db)) {
                 for (var e : quota.entrySet()) {
                     QuotaKey k = e.getKey();
-                    long[] v = e.getValue();
+                    QuotaMinute v = e.getValue();
                     ps.setLong(1, k.minute());
                     ps.setString(2, k.lane());
                     ps.setString(3, k.model());
-                    for (int i = 0; i < 6; i++) {
-                        ps.setLong(4 + i, v[i]);
-                    }
+                    ps.setLong(4, v.requests());
+                    ps.setLong(5, v.inputTokens());
+                    ps.setLong(6, v.outputTokens());
+                    ps.setLong(7, v.cacheCreationInputTokens());
+                    ps.setLong(8, v.cacheReadInputTokens());
+                    ps.setLong(9, v.limited());
                     ps.addBatch();
                 }
                 ps.executeBatch();

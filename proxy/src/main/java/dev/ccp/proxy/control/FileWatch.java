@@ -10,25 +10,25 @@ import java.util.Arrays;
 
 /**
  * Tells whether a small file's content changed since the last look. The files watched (catalog,
- * model override, license) are a few KiB, so reading them on every poll is cheaper and surer than
+ * model override, license, quotas) are a few KiB, so reading them on every poll is cheaper and surer than
  * trusting modification times (coarse on some file systems) or a WatchService (which misses files
  * replaced by rename in folders created later).
  */
-final class FileWatch {
+public final class FileWatch {
     private final Path file;
     private byte[] digest;
 
-    FileWatch(Path file) {
+    public FileWatch(Path file) {
         this.file = file;
         this.digest = digest(file);
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** True once per change (including appearing and disappearing). */
-    boolean changed() {
+    public boolean changed() {
         byte[] now = digest(file);
         if (Arrays.equals(now, digest)) {
             return false;

@@ -9,9 +9,12 @@ import dev.ccp.events.EventLog;
 import dev.ccp.policy.quota.QuotaStanding;
 import dev.ccp.proxy.http.ApiErrors;
 import dev.ccp.proxy.http.LoopbackOnly;
+import dev.ccp.readmodel.CostTable;
+import dev.ccp.readmodel.ProviderWindowsTable;
 import dev.ccp.readmodel.dashboard.DashboardReader;
 import dev.ccp.readmodel.dashboard.FeedFilter;
 import dev.ccp.readmodel.dashboard.FinishedSample;
+import dev.ccp.readmodel.dashboard.Money;
 import dev.ccp.readmodel.dashboard.Freshness;
 import dev.ccp.readmodel.dashboard.Overview;
 import dev.ccp.readmodel.dashboard.Range;
@@ -67,7 +70,8 @@ public final class DashboardService implements HttpService {
     private static final Duration FRESHNESS_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(DashboardService.class.getName());
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
     private static final Set<String> FILTERS = Set.of("lane", "model", "decision", "session", "status");
     private static final Map<String, Asset> ASSETS = Map.of(
             "dashboard.js", new Asset("dashboard/dashboard.js", "text/javascript; charset=utf-8"),
@@ -178,8 +182,7 @@ public final class DashboardService implements HttpService {
         body.put("limits", o.limits());
         body.put("detail_from_s", o.detailFromS());
         body.put("projector", projector(o.freshness()));
-        // Cost, savings and Anthropic's own windows come from projections this proxy does not have yet.
-        body.put("money", Map.of("available", false));
+        body.put("money", money(reader.money(o.fromS()), now.getEpochSecond()));
         send(res, body);
     }
 
@@ -281,11 +284,60 @@ public final class DashboardService implements HttpService {
         } catch (ReadModelException e) {
             parts.add("ccp ▸ ready");
         }
+        Money money = null;
+        try {
+            money = reader.money(midnight);
+        } catch (ReadModelException e) {
+            money = null;
+        }
+        if (money != null) {
+            money.windows().stream().filter(w -> w.provider().equals("anthropic")).findFirst()
+                    .map(ProviderWindowsTable.Standing::fiveHour)
+                    .filter(w -> w.utilization() != null && (w.resetS() == null || w.resetS() > now.getEpochSecond()))
+                    .ifPresent(w -> parts.add("5h " + Math.round(100 * w.utilization()) + "%"));
+        }
         quotas.get().stream().max(java.util.Comparator.comparingDouble(QuotaStanding::percent))
                 .ifPresent(s -> parts.add(s.quota().name() + " " + Math.round(s.percent()) + "%"));
+        // Savings only come from offloaded requests: none offloaded today, nothing to say.
+        if (money != null && money.cost().total().offloaded() > 0) {
+            parts.add("saved $" + CostTable.usd(money.cost().total().saved())
+                    .setScale(2, java.math.RoundingMode.HALF_UP).toPlainString());
+        }
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send((String.join(" · ", parts) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Cost and savings of the range (exact dollars, as {@code /v1/usage/cost} gives them) and each
+     * provider and credential's window standing; {@code available} false when there is neither.
+     */
+    private static Map<String, Object> money(Money m, long nowS) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("available", m.available());
+        CostTable.Row t = m.cost().total();
+        out.put("from", Instant.ofEpochSecond(m.fromHour()).toString());
+        out.put("from_s", m.fromHour());
+        out.put("requests", t.requests());
+        out.put("offloaded", t.offloaded());
+        out.put("unpriced_requests", t.unpriced());
+        out.put("cost_usd", CostTable.usd(t.cost()));
+        out.put("list_cost_usd", CostTable.usd(t.listCost()));
+        out.put("saved_usd", CostTable.usd(t.saved()));
+        List<Map<String, Object>> lanes = new ArrayList<>();
+        for (CostTable.Row r : m.cost().rows()) {
+            Map<String, Object> lane = new LinkedHashMap<>();
+            lane.put("lane", r.key().isEmpty() ? null : r.key());
+            lane.put("requests", r.requests());
+            lane.put("unpriced_requests", r.unpriced());
+            lane.put("cost_usd", CostTable.usd(r.cost()));
+            lane.put("list_cost_usd", CostTable.usd(r.listCost()));
+            lane.put("saved_usd", CostTable.usd(r.saved()));
+            lanes.add(lane);
+        }
+        out.put("lanes", lanes);
+        out.put("windows", m.windows().stream().map(w -> w.asMap(nowS)).toList());
+        return out;
     }
 
     private Map<String, Object> projector(Freshness f) {

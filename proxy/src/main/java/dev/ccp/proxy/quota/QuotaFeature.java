@@ -83,6 +83,11 @@ public final class QuotaFeature implements AutoCloseable {
         monitor.start(events, instance, quotaMetrics);
     }
 
+    /** As {@link #start(EventSink, String)}, and reloads the quotas file in force when it changes (as the catalog). */
+    public void start(EventSink events, String instance, Duration reloadEvery) {
+        monitor.start(events, instance, quotaMetrics, reloadEvery);
+    }
+
     public QuotaMonitor monitor() {
         return monitor;
     }

@@ -11,6 +11,7 @@ import dev.ccp.policy.quota.QuotaJson;
 import dev.ccp.policy.quota.QuotaLoader;
 import dev.ccp.policy.quota.QuotaState;
 import dev.ccp.policy.quota.QuotaUsageReader;
+import dev.ccp.proxy.control.FileWatch;
 import dev.ccp.proxy.events.EventSink;
 
 import java.nio.file.Path;
@@ -45,6 +46,8 @@ public final class QuotaMonitor implements AutoCloseable {
     private volatile String instance = "px_unknown";
     private volatile QuotaMetrics metrics;
     private ScheduledExecutorService poller;
+    /** The file in force with the digest of what was loaded from it; null when none is. */
+    private volatile FileWatch watch;
     private long lastFailureLogNanos = Long.MIN_VALUE;
 
     /**
@@ -59,6 +62,20 @@ public final class QuotaMonitor implements AutoCloseable {
         this.config = new AtomicReference<>(initial);
         this.state = new AtomicReference<>(QuotaState.empty(initial, clock.instant()));
         this.reader = ReadModelQuotaUsage.reader(db);
+        this.watch = "none".equals(initial.source()) ? null : new FileWatch(Path.of(initial.source()));
+    }
+
+    /**
+     * Starts polling, and records the config in force as a ConfigChanged event. Every {@code reloadEvery}
+     * (zero: never) the file in force is looked at and reloaded when its content changed, as the
+     * catalog files are: editing it needs no {@code cc quotas reload}.
+     */
+    public synchronized void start(EventSink sink, String instanceId, QuotaMetrics quotaMetrics, Duration reloadEvery) {
+        start(sink, instanceId, quotaMetrics);
+        if (!reloadEvery.isZero() && !reloadEvery.isNegative()) {
+            poller.scheduleWithFixedDelay(this::reloadIfChanged, reloadEvery.toNanos(), reloadEvery.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Starts polling, and records the config in force as a ConfigChanged event. */
@@ -95,6 +112,8 @@ public final class QuotaMonitor implements AutoCloseable {
      * @throws QuotaConfigException with the reason, when the file is refused
      */
     public QuotaConfig reload(Path file) {
+        // Digest before reading: an edit landing during the load is then seen as a change and loaded too.
+        FileWatch loading = new FileWatch(file.toAbsolutePath().normalize());
         QuotaConfig next;
         try {
             next = QuotaLoader.load(file, providers.get());
@@ -103,6 +122,7 @@ public final class QuotaMonitor implements AutoCloseable {
             throw e;
         }
         config.set(next);
+        watch = loading;
         changed(next, true, null, next.source());
         if (poller != null) {
             poller.execute(this::poll);
@@ -110,6 +130,23 @@ public final class QuotaMonitor implements AutoCloseable {
             poll();
         }
         return next;
+    }
+
+    /** Reloads the file in force when its content changed; a refused file leaves the quotas in force. */
+    void reloadIfChanged() {
+        FileWatch w = watch;
+        if (w == null || !w.changed()) {
+            return;
+        }
+        Path inForce = w.file();
+        try {
+            reload(inForce);
+            LOG.log(System.Logger.Level.INFO, "[ccp] quotas reloaded from " + inForce + " (the file changed)");
+        } catch (QuotaConfigException e) {
+            LOG.log(System.Logger.Level.WARNING, "[ccp] quotas reload refused, the quotas loaded before stay in force: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "[ccp] quotas reload failed, the quotas loaded before stay in force: " + e.getMessage());
+        }
     }
 
     /** One read of the projection (the poller's loop body). */

@@ -120,7 +120,20 @@ class DashboardBrowserTest {
                                 !browser.findElements(By.cssSelector("[data-quota=zai-coding-plan]")).isEmpty()
                                         && !browser.findElements(By.cssSelector("[data-health=providers]")).isEmpty()
                                         && browser.findElements(By.cssSelector("#feed tbody tr")).size() == 13);
-                        assertTrue(browser.findElement(By.id("money")).getText().contains("No data yet"));
+                        // Cost and unpriced requests equal usage.jsonl's (all of the test's traffic is in the range).
+                        java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
+                        long unpriced = 0;
+                        for (JsonNode n : lines(usage)) {
+                            if (n.path("cost_usd").isNumber()) {
+                                cost = cost.add(n.get("cost_usd").decimalValue());
+                            } else {
+                                unpriced++;
+                            }
+                        }
+                        assertEquals(cost.doubleValue(), Double.parseDouble(browser.findElement(
+                                By.cssSelector("[data-money=cost_usd]")).getDomAttribute("data-value")), 1e-9, "cost");
+                        assertEquals(unpriced, Long.parseLong(browser.findElement(
+                                By.cssSelector("[data-money=unpriced_requests]")).getDomAttribute("data-value")), "unpriced");
 
                         // A new request shows in the live feed within 2 s of its answer.
                         await().atMost(Duration.ofSeconds(10)).until(() ->

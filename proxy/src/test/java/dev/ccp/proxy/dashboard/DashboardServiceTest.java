@@ -3,6 +3,7 @@ package dev.ccp.proxy.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
+import dev.ccp.events.testing.CostLog;
 import dev.ccp.proxy.ProxyConfig;
 import dev.ccp.proxy.ProxyServer;
 import dev.ccp.proxy.testing.EventReader;
@@ -21,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,12 +40,17 @@ class DashboardServiceTest {
     Path dir;
 
     private ProxyServer start(FakeProvider anthropic) {
+        return start(anthropic, null);
+    }
+
+    private ProxyServer start(FakeProvider anthropic, InstantSource clock) {
         Map<String, String> env = new HashMap<>();
         env.put("CCP_HOME", dir.toString());
         env.put("CCP_LOG_DIR", dir.resolve("logs").toString());
         env.put("CCP_PROVIDERS_FILE", OneProviderCatalog.write(dir, anthropic.baseUrl()).toString());
         env.put("HOME", dir.toString());
-        return ProxyServer.start(ProxyConfig.from(new String[] {"--port", "0"}, env));
+        ProxyConfig config = ProxyConfig.from(new String[] {"--port", "0"}, env);
+        return clock == null ? ProxyServer.start(config) : ProxyServer.start(config, clock, c -> c);
     }
 
     private static HttpResponse<String> get(ProxyServer proxy, String path) throws Exception {
@@ -151,6 +159,37 @@ class DashboardServiceTest {
             assertEquals(0, caught.get("projector").get("lag_events").asLong());
             assertEquals(3, caught.get("totals").get("requests").asLong());
             assertEquals("ccp ▸ anthropic · offload 0% today\n", get(proxy, "/dashboard/api/statusline").body());
+        }
+    }
+
+    @Test
+    void theCostPanelAndTheStatuslineShowTheExactCostSavingsAndAnthropicsWindowOfAPricedLog() throws Exception {
+        CcpPaths paths = CcpPaths.under(dir);
+        CostLog.writePrices(dir, CostLog.PRICES_AS_LISTED);
+        CostLog.write(paths.queueDir());
+        ModuleJars.projectOnce(paths, "sqlite");
+        // Half an hour after the fixture's midnight: every range holds its four requests.
+        InstantSource clock = InstantSource.fixed(Instant.ofEpochSecond(CostLog.T0_US / 1_000_000 + 1_800));
+        try (FakeProvider anthropic = new FakeProvider("anthropic", "", false); ProxyServer proxy = start(anthropic, clock)) {
+            for (String range : new String[] {"hour", "day", "30d"}) {
+                JsonNode money = JSON.readTree(get(proxy, "/dashboard/api/overview?range=" + range).body()).get("money");
+                assertTrue(money.get("available").asBoolean(), range + ": " + money);
+                assertEquals("1.126", money.get("cost_usd").decimalValue().toPlainString(), range);
+                assertEquals("1.194", money.get("list_cost_usd").decimalValue().toPlainString(), range);
+                assertEquals("0.068", money.get("saved_usd").decimalValue().toPlainString(), range);
+                assertEquals(1, money.get("unpriced_requests").asLong(), range);
+                assertEquals(4, money.get("requests").asLong(), range);
+                JsonNode window = money.get("windows").get(0);
+                assertEquals(1, money.get("windows").size());
+                assertEquals("anthropic", window.get("provider").asText());
+                assertEquals(CostLog.CREDENTIAL, window.get("credential").asText());
+                assertEquals(0.93, window.get("five_hour").get("utilization").asDouble(), "the latest answer's 5-hour use");
+                assertEquals("2026-01-01T05:00:00Z", window.get("five_hour").get("reset").asText());
+                assertFalse(window.get("five_hour").get("stale").asBoolean());
+                assertEquals(0.25, window.get("seven_day").get("utilization").asDouble());
+            }
+            assertEquals("ccp ▸ anthropic · offload 25% today · 5h 93% · saved $0.07\n",
+                    get(proxy, "/dashboard/api/statusline").body());
         }
     }
 

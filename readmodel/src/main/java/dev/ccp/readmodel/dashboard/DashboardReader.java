@@ -1,6 +1,8 @@
 package dev.ccp.readmodel.dashboard;
 
+import dev.ccp.readmodel.CostTable;
 import dev.ccp.readmodel.LatencySketch;
+import dev.ccp.readmodel.ProviderWindowsTable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -163,6 +165,30 @@ public final class DashboardReader {
             }
             throw new ReadModelException("cannot read " + dbPath + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Cost, list cost, savings and unpriced requests of the hours from the one holding {@code fromS},
+     * and every provider window standing; none of either when the projections do not have them yet.
+     */
+    public Money money(long fromS) {
+        long fromHour = Math.floorDiv(fromS, 3600L) * 3600L;
+        if (!Files.isRegularFile(dbPath)) {
+            return new Money(fromHour, emptyCost(fromHour), List.of());
+        }
+        try (Connection c = open()) {
+            return new Money(fromHour, CostTable.report(c, CostTable.By.LANE, fromHour), ProviderWindowsTable.all(c));
+        } catch (SQLException e) {
+            if (missingSchema(e)) {
+                return new Money(fromHour, emptyCost(fromHour), List.of());
+            }
+            throw new ReadModelException("cannot read " + dbPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CostTable.Report emptyCost(long fromHour) {
+        return new CostTable.Report(CostTable.By.LANE, fromHour, List.of(),
+                new CostTable.Row("total", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE));
     }
 
     /** See {@link #share}. */
