@@ -163,14 +163,22 @@ public final class CostTable {
      * grouped {@code by}. No table yet reads as an empty report.
      */
     public static Report report(Connection db, By by, long sinceHour) throws SQLException {
+        return report(db, by, sinceHour, null);
+    }
+
+    /** As {@link #report(Connection, By, long)}, of one member's requests only when {@code member} is not null. */
+    public static Report report(Connection db, By by, long sinceHour, String member) throws SQLException {
         List<Row> rows = new ArrayList<>();
         String sql = "SELECT " + by.column + ", SUM(requests), SUM(unpriced), SUM(list_unpriced), SUM(offloaded),"
                 + " SUM(input_tokens), SUM(output_tokens), SUM(cache_creation_input_tokens), SUM(cache_read_input_tokens),"
                 + " SUM(cost_pusd), SUM(list_cost_pusd), SUM(saved_pusd), MIN(hour_start), MAX(hour_start)"
-                + " FROM cost_hour WHERE hour_start >= ? GROUP BY " + by.column
+                + " FROM cost_hour WHERE hour_start >= ?" + (member != null ? " AND member = ?" : "") + " GROUP BY " + by.column
                 + " ORDER BY SUM(cost_pusd) DESC, SUM(requests) DESC, " + by.column;
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             ps.setLong(1, sinceHour);
+            if (member != null) {
+                ps.setString(2, member);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),

@@ -47,6 +47,7 @@ public final class Database {
               cost_pusd                   INTEGER,
               list_cost_pusd              INTEGER,
               first_idx                   INTEGER,
+              member                      TEXT,
               PRIMARY KEY (idx, seq)
             ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",

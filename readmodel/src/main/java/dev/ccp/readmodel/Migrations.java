@@ -24,7 +24,8 @@ public final class Migrations {
             new Added(Tables.SAMPLES, "project", "TEXT"),
             new Added(Tables.SAMPLES, "cost_pusd", "INTEGER"),
             new Added(Tables.SAMPLES, "list_cost_pusd", "INTEGER"),
-            new Added(Tables.SAMPLES, "first_idx", "INTEGER"));
+            new Added(Tables.SAMPLES, "first_idx", "INTEGER"),
+            new Added(Tables.SAMPLES, "member", "TEXT"));
 
     private Migrations() {
     }

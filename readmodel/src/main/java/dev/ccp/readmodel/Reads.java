@@ -36,8 +36,34 @@ public final class Reads {
 
     /** Samples with ts_us &ge; ?, [model = ? when {@code byModel}], LIMIT ?: {@link #SAMPLE_COLUMNS}, oldest first. */
     public static PreparedStatement samplesSince(Connection c, boolean byModel) throws SQLException {
+        return samplesSince(c, byModel, false);
+    }
+
+    /**
+     * Samples with ts_us &ge; ?, [model = ? when {@code byModel}], [member = ? when {@code byMember}], LIMIT ?:
+     * {@link #SAMPLE_COLUMNS}, oldest first. A database no projector of this build has opened yet has no
+     * member column: {@link #noColumn}.
+     */
+    public static PreparedStatement samplesSince(Connection c, boolean byModel, boolean byMember) throws SQLException {
         return c.prepareStatement("SELECT " + SAMPLE_COLUMNS + " FROM samples WHERE ts_us >= ?"
-                + (byModel ? " AND model = ?" : "") + " ORDER BY ts_us, idx, seq LIMIT ?");
+                + (byModel ? " AND model = ?" : "") + (byMember ? " AND member = ?" : "") + " ORDER BY ts_us, idx, seq LIMIT ?");
+    }
+
+    /** True when {@code e} says a column does not exist yet (a database made by an older build, not migrated yet). */
+    public static boolean noColumn(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("no such column");
+    }
+
+    /**
+     * Per member and lane in ts_us &ge; ?, &le; ?, from the samples (kept {@code CCP_SAMPLE_TTL_DAYS}): member
+     * ('' when unknown), lane, completions (count_tokens calls are none), input_tokens, output_tokens,
+     * cache_creation_input_tokens, cache_read_input_tokens, by member, lane.
+     */
+    public static PreparedStatement usageByMemberAndLane(Connection c) throws SQLException {
+        return c.prepareStatement("SELECT COALESCE(member, ''), COALESCE(lane, 'unknown'),"
+                + " SUM(CASE WHEN op = 'count_tokens' THEN 0 ELSE 1 END), SUM(input_tokens), SUM(output_tokens),"
+                + " SUM(cache_creation_input_tokens), SUM(cache_read_input_tokens) FROM samples"
+                + " WHERE ts_us >= ? AND ts_us <= ? GROUP BY 1, 2 ORDER BY 1, 2");
     }
 
     /** Rollups of {@code granularity} (hour, day) with bucket_start &gt; ?, [model = ?], LIMIT ?: {@link #ROLLUP_COLUMNS}. */

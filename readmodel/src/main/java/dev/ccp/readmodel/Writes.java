@@ -14,13 +14,13 @@ public final class Writes {
     private Writes() {
     }
 
-    /** {@code samples}: idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance, session_id, project, cost_pusd, list_cost_pusd, first_idx. */
+    /** {@code samples}: idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance, session_id, project, cost_pusd, list_cost_pusd, first_idx, member. */
     public static PreparedStatement insertSample(Connection db) throws SQLException {
         return db.prepareStatement("INSERT OR REPLACE INTO samples (idx, seq, ts_us, req_id, model, upstream_model, lane,"
                 + " provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens,"
                 + " cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance,"
-                + " session_id, project, cost_pusd, list_cost_pusd, first_idx)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " session_id, project, cost_pusd, list_cost_pusd, first_idx, member)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Retention: ts_us before which, idx up to which samples go. */

@@ -142,6 +142,7 @@ public final class SqliteProjection implements Projection {
             setPicos(insert, 26, r.cost());
             setPicos(insert, 27, r.listCost());
             insert.setLong(28, r.firstIndex());
+            insert.setString(29, r.member());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /v1/usage/cost?by=lane|model|session|project|member&since=DURATION|EPOCH_SECONDS}: what the
+ * {@code GET /v1/usage/cost?by=lane|model|session|project|member&since=DURATION|EPOCH_SECONDS&member=NAME}: what the
  * requests cost, from the read model's {@code cost_hour}, the same document {@code cc usage --cost --json}
  * prints. The plan fees of the period come from the price table (pro-rated by day); bad parameters are
  * answered 400 in Anthropic's error shape.
@@ -56,17 +56,23 @@ public final class CostReadService implements HttpService {
         UriQuery q = req.query();
         CostTable.By by;
         Long since;
+        String member;
         Instant now = clock.instant();
         try {
             by = CostTable.By.of(one(q, "by", "lane"));
             since = since(one(q, "since", null), now);
+            member = one(q, "member", null);
         } catch (IllegalArgumentException e) {
             send(res, Status.BAD_REQUEST_400, error("invalid_request_error", e.getMessage()));
             return;
         }
         prices.poll();
         try {
-            send(res, Status.OK_200, report(dbPath, by, since, prices, now));
+            Map<String, Object> doc = report(dbPath, by, since, member, prices, now);
+            if (member != null) {
+                doc.put("member", member);
+            }
+            send(res, Status.OK_200, doc);
         } catch (SQLException e) {
             send(res, Status.SERVICE_UNAVAILABLE_503, error("api_error", "cannot read " + dbPath + ": " + e.getMessage()));
         }
@@ -77,6 +83,12 @@ public final class CostReadService implements HttpService {
      * and the plan fees from then (or the first hour with requests) to {@code now}.
      */
     public static Map<String, Object> report(Path db, CostTable.By by, Long since, LivePrices prices, Instant now)
+            throws SQLException {
+        return report(db, by, since, null, prices, now);
+    }
+
+    /** As {@link #report(Path, CostTable.By, Long, LivePrices, Instant)}, of one member's requests when {@code member} is not null. */
+    public static Map<String, Object> report(Path db, CostTable.By by, Long since, String member, LivePrices prices, Instant now)
             throws SQLException {
         long sinceHour = since == null ? 0 : Math.floorDiv(since, 3600) * 3600;
         CostTable.Report report;
@@ -89,7 +101,7 @@ public final class CostReadService implements HttpService {
             config.setBusyTimeout(5_000);
             config.setOpenMode(SQLiteOpenMode.READONLY);
             try (Connection c = config.createConnection("jdbc:sqlite:" + db.toAbsolutePath())) {
-                report = CostTable.report(c, by, sinceHour);
+                report = CostTable.report(c, by, sinceHour, member);
             }
         }
         long from = since != null ? sinceHour : report.total().firstHour();

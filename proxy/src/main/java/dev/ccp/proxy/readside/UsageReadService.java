@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ccp.readmodel.MemberRollups;
 import dev.ccp.readmodel.Reads;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
@@ -33,9 +34,11 @@ import java.util.Map;
  * The guide's read endpoints over the projector's SQLite projection, opened read-only (WAL mode, so
  * reading never blocks the projector):
  * <ul>
- *   <li>{@code GET /v1/usage/samples?since=<epoch seconds>&model=<opt>&limit=<opt>}</li>
- *   <li>{@code GET /v1/usage/rollups?granularity=hour|day&model=<opt>&since=<opt epoch seconds>}</li>
+ *   <li>{@code GET /v1/usage/samples?since=<epoch seconds>&model=<opt>&member=<opt>&limit=<opt>}</li>
+ *   <li>{@code GET /v1/usage/rollups?granularity=hour|day&model=<opt>&member=<opt>&since=<opt epoch seconds>}</li>
  * </ul>
+ * {@code member} keeps one team member's requests; a member's rollups are folded from the samples
+ * ({@link MemberRollups}), since the rollup tables sum every member.
  * Bad parameters are answered 400 as Anthropic shapes errors. The shapes are in docs/PROJECTIONS.md.
  */
 public final class UsageReadService implements HttpService {
@@ -63,15 +66,26 @@ public final class UsageReadService implements HttpService {
         Long since;
         int limit;
         String model;
+        String member;
         try {
             since = epochSeconds(q, "since", true);
             limit = limit(q);
             model = optional(q, "model");
+            member = optional(q, "member");
         } catch (BadParameter e) {
             badRequest(res, e.getMessage());
             return;
         }
-        List<Map<String, Object>> rows = query(res, c -> Reads.samplesSince(c, model != null), since * 1_000_000L, model, limit + 1);
+        List<Object> params = new ArrayList<>();
+        params.add(since * 1_000_000L);
+        if (model != null) {
+            params.add(model);
+        }
+        if (member != null) {
+            params.add(member);
+        }
+        params.add(limit + 1);
+        List<Map<String, Object>> rows = query(res, c -> rows(Reads.samplesSince(c, model != null, member != null), params));
         if (rows == null) {
             return;
         }
@@ -90,6 +104,9 @@ public final class UsageReadService implements HttpService {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("since", since);
         body.put("model", model);
+        if (member != null) {
+            body.put("member", member);
+        }
         body.put("count", rows.size());
         body.put("truncated", truncated);
         body.put("samples", rows);
@@ -101,6 +118,7 @@ public final class UsageReadService implements HttpService {
         String granularity;
         Long since;
         String model;
+        String member;
         try {
             granularity = optional(q, "granularity");
             if (granularity == null || !(granularity.equals("hour") || granularity.equals("day"))) {
@@ -108,6 +126,7 @@ public final class UsageReadService implements HttpService {
             }
             since = epochSeconds(q, "since", false);
             model = optional(q, "model");
+            member = optional(q, "member");
         } catch (BadParameter e) {
             badRequest(res, e.getMessage());
             return;
@@ -115,7 +134,18 @@ public final class UsageReadService implements HttpService {
         long size = granularity.equals("hour") ? 3_600 : 86_400;
         String g = granularity;
         long from = since == null ? Long.MIN_VALUE : since - size;
-        List<Map<String, Object>> rows = query(res, c -> Reads.rollupsAfter(c, g, model != null), from, model, MAX_LIMIT);
+        List<Map<String, Object>> rows;
+        if (member != null) {
+            rows = query(res, c -> MemberRollups.after(c, g, from, model, member, MAX_LIMIT));
+        } else {
+            List<Object> params = new ArrayList<>();
+            params.add(from);
+            if (model != null) {
+                params.add(model);
+            }
+            params.add(MAX_LIMIT);
+            rows = query(res, c -> rows(Reads.rollupsAfter(c, g, model != null), params));
+        }
         if (rows == null) {
             return;
         }
@@ -131,27 +161,43 @@ public final class UsageReadService implements HttpService {
         body.put("granularity", granularity);
         body.put("since", since);
         body.put("model", model);
+        if (member != null) {
+            body.put("member", member);
+        }
         body.put("count", rows.size());
         body.put("rollups", rows);
         send(res, Status.OK_200, body);
     }
 
-    /** Rows as ordered maps; null when an error answer was sent. No database yet means no rows. */
+    /** Reads rows as ordered maps from an open connection. */
     private interface Query {
-        PreparedStatement prepare(Connection c) throws SQLException;
+        List<Map<String, Object>> read(Connection c) throws SQLException;
     }
 
-    private List<Map<String, Object>> query(ServerResponse res, Query query, long from, String model, int limit) {
+    /** Rows as ordered maps; null when an error answer was sent. No database yet means no rows. */
+    private List<Map<String, Object>> query(ServerResponse res, Query query) {
         if (!Files.exists(dbPath)) {
             return new ArrayList<>();
         }
-        try (Connection c = openReadOnly(); PreparedStatement ps = query.prepare(c)) {
-            int i = 1;
-            ps.setLong(i++, from);
-            if (model != null) {
-                ps.setString(i++, model);
+        try (Connection c = openReadOnly()) {
+            return query.read(c);
+        } catch (SQLException e) {
+            // No table yet, or no member column yet (no projector of this build has opened the database): nothing recorded.
+            if (Reads.noTable(e) || Reads.noColumn(e)) {
+                return new ArrayList<>();
             }
-            ps.setInt(i, limit);
+            LOG.log(System.Logger.Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
+            send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    /** Binds {@code params} in order, runs the statement and closes it. */
+    private static List<Map<String, Object>> rows(PreparedStatement ps, List<Object> params) throws SQLException {
+        try (ps) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -164,13 +210,6 @@ public final class UsageReadService implements HttpService {
                 }
             }
             return rows;
-        } catch (SQLException e) {
-            if (Reads.noTable(e)) {
-                return new ArrayList<>();
-            }
-            LOG.log(System.Logger.Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
-            send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
-            return null;
         }
     }
 
