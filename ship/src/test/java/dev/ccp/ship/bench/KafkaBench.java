@@ -12,6 +12,7 @@ import dev.ccp.projector.TopicSource;
 import dev.ccp.projector.metrics.ProjectorMetrics;
 import dev.ccp.ship.Shipper;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,6 +45,14 @@ public final class KafkaBench {
         try (BrokerProcess kafka = BrokerProcess.start(root.resolve("broker"))) {
             Properties client = new Properties();
             client.put("bootstrap.servers", kafka.bootstrap());
+            // -Dbench.kafka.KEY=VALUE passes a client setting through, as CCP_KAFKA_CONFIG does (to compare settings).
+            for (String name : System.getProperties().stringPropertyNames()) {
+                if (name.startsWith("bench.kafka.")) {
+                    client.put(name.substring("bench.kafka.".length()), System.getProperty(name));
+                    System.out.println("bench-kafka: client setting " + name.substring("bench.kafka.".length()) + "="
+                            + System.getProperty(name));
+                }
+            }
 
             // 1. Shipping a backlog.
             Path backlog = root.resolve("backlog");
@@ -63,15 +72,25 @@ public final class KafkaBench {
                 LockSupport.parkNanos(10_000_000L);
             }
             long start = System.nanoTime();
+            double[] cpuBefore = cpuSeconds();
+            double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long total = requests * 4L + 1;
             while (shipper.status().shipped() < total) {
                 LockSupport.parkNanos(5_000_000L);
             }
             double secs = (System.nanoTime() - start) / 1e9;
+            double[] cpuAfter = cpuSeconds();
             stop.set(true);
             thread.join();
             System.out.printf("bench-kafka: shipped a backlog of %,d events in %.2f s: %,.0f events/s (target >= 100,000)%n",
                     total, secs, total / secs);
+            // The machine may be shared: the CPU each side spent says what the wall clock cannot.
+            double shipperCpu = cpuAfter[0] - cpuBefore[0];
+            double brokerCpu = cpuAfter[1] - cpuBefore[1];
+            System.out.printf("bench-kafka: CPU spent shipping: shipper JVM %.2f s (%.1f us/event), broker %.2f s (%.1f us/event);"
+                            + " events per CPU-second of both %,.0f; load average %.2f at the start%n",
+                    shipperCpu, shipperCpu * 1e6 / total, brokerCpu, brokerCpu * 1e6 / total,
+                    total / (shipperCpu + brokerCpu), loadBefore);
 
             // 2. End-to-end lag under a steady flow.
             Path member = root.resolve("member");
@@ -162,6 +181,14 @@ public final class KafkaBench {
                 "response", null));
         log.append(new Event.ResponseCompleted(Ids.eventId(t), req, t, instance, 200, "nonstream", 600, 500, 20, 5, 0, 0,
                 "end_turn", "h1", "ok", 200, null));
+    }
+
+    /** CPU seconds so far of this JVM and of the broker (its child process). */
+    private static double[] cpuSeconds() {
+        double own = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        double broker = ProcessHandle.current().children()
+                .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+        return new double[] {own, broker};
     }
 
     private static double pct(long[] sorted, int p) {
