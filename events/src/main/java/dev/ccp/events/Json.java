@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -20,16 +21,24 @@ import java.io.IOException;
  * in {@link EventCodec}.
  */
 public final class Json {
-    /** Jackson's defaults: compact, unknown fields refused, nulls written. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /**
+     * Jackson's defaults (compact, unknown fields refused, nulls written), except that exact amounts
+     * ({@code BigDecimal}) print as written, never in exponent notation.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    /** The same configuration with property names in snake_case, for answers made of Java records. */
+    public static final ObjectMapper SNAKE_CASE = MAPPER.copy()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /**
      * The files people read and diff ({@code METRICS.json}): two-space indentation, {@code "name": value},
      * {@code {}} for an empty object, decimals never in exponent form. A property marked
      * {@code @JsonSerialize(using = Json.OneLine.class)} is written on one line inside it.
      */
-    public static final ObjectWriter PRETTY = MAPPER.writer(pretty())
-            .with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    public static final ObjectWriter PRETTY = MAPPER.writer(pretty());
 
     private Json() {
     }

@@ -1,5 +1,6 @@
 package dev.ccp.proxy.control;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
@@ -67,7 +68,7 @@ public final class ControlPlane implements AutoCloseable {
     public static final String KIND_LICENSE = "license";
 
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
 
     private final CatalogFiles files;

@@ -1,9 +1,8 @@
 package dev.ccp.proxy.dashboard;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccp.events.EventLog;
 import dev.ccp.policy.quota.QuotaStanding;
@@ -69,9 +68,7 @@ public final class DashboardService implements HttpService {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration FRESHNESS_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(DashboardService.class.getName());
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private static final ObjectMapper JSON = Json.SNAKE_CASE;
     private static final Set<String> FILTERS = Set.of("lane", "model", "decision", "session", "status");
     private static final Map<String, Asset> ASSETS = Map.of(
             "dashboard.js", new Asset("dashboard/dashboard.js", "text/javascript; charset=utf-8"),

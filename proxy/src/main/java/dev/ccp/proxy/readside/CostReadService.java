@@ -1,9 +1,8 @@
 package dev.ccp.proxy.readside;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ccp.events.Durations;
 import dev.ccp.policy.price.LivePrices;
 import dev.ccp.readmodel.CostTable;
@@ -35,7 +34,7 @@ import java.util.Map;
  */
 public final class CostReadService implements HttpService {
     public static final String PATH = "/v1/usage/cost";
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Path dbPath;
     private final LivePrices prices;

@@ -1,9 +1,8 @@
 package dev.ccp.proxy.readside;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ccp.readmodel.Reads;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
@@ -44,7 +43,7 @@ public final class UsageReadService implements HttpService {
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
     private static final System.Logger LOG = System.getLogger(UsageReadService.class.getName());
-    private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final Path dbPath;
 
     /** @param dbPath the projection database ({@code CCP_DB_PATH}, default {@code logs/ccp.sqlite3}) */

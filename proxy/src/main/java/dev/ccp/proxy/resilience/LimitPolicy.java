@@ -1,5 +1,6 @@
 package dev.ccp.proxy.resilience;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.Decisions;
 import dev.ccp.policy.catalog.Catalog;
@@ -36,7 +37,7 @@ public final class LimitPolicy implements AttemptPolicy {
     /** Decisions that are already a fallback: their answers are delivered. */
     private static final Set<String> FALLBACKS = Set.of(Decisions.REROUTED_ON_LIMIT, Decisions.FALLBACK_401,
             Decisions.QUOTA_BLOCK, Decisions.FALLBACK_UNSUPPORTED);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Supplier<Catalog> catalog;
     private final Supplier<QuotaConfig> quotas;
