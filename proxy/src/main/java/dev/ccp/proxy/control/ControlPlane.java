@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.Clocks;
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.events.Event;
 import dev.ccp.events.Ids;
 import dev.ccp.policy.catalog.Catalog;
@@ -56,9 +56,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ControlPlane implements AutoCloseable {
     /** Routing check names (also the decisions they make). */
-    public static final String MANUAL_OVERRIDE = Decisions.MANUAL_OVERRIDE;
-    public static final String LICENSE_BLOCK = Decisions.LICENSE_BLOCK;
-    public static final String FALLBACK_UNSUPPORTED = Decisions.FALLBACK_UNSUPPORTED;
+    public static final String MANUAL_OVERRIDE = Decision.MANUAL_OVERRIDE.wire();
+    public static final String LICENSE_BLOCK = Decision.LICENSE_BLOCK.wire();
+    public static final String FALLBACK_UNSUPPORTED = Decision.FALLBACK_UNSUPPORTED.wire();
     /** How long a provider that answered 404 for count_tokens is sent none. */
     public static final Duration UNSUPPORTED_MEMORY = Duration.ofMinutes(15);
     /** {@code ConfigChanged.kind} values. */
@@ -190,7 +190,7 @@ public final class ControlPlane implements AutoCloseable {
             return current;
         }
         Provider p = c.routeFor(name).map(r -> c.providers().get(r.provider())).orElse(c.defaultProviderEntry());
-        return new RouteDecision(Decisions.MANUAL_OVERRIDE, p, request.model(), p.headerMode(),
+        return new RouteDecision(Decision.MANUAL_OVERRIDE, p, request.model(), p.headerMode(),
                 "cc model " + name + " -> " + p.name());
     }
 
@@ -200,7 +200,7 @@ public final class ControlPlane implements AutoCloseable {
         if (current.provider().name().equals(def.name()) || license.get().hasFeature(LicenseStatus.ZAI_OFFLOAD)) {
             return current;
         }
-        return current.reroute(Decisions.LICENSE_BLOCK, def, "community mode: " + LicenseStatus.ZAI_OFFLOAD + " is not licensed");
+        return current.reroute(Decision.LICENSE_BLOCK, def, "community mode: " + LicenseStatus.ZAI_OFFLOAD + " is not licensed");
     }
 
     private RouteDecision knownUnsupported(RouteRequest request, RouteDecision current, Catalog c) {
@@ -213,7 +213,7 @@ public final class ControlPlane implements AutoCloseable {
         if (until == null || !clock.instant().isBefore(until)) {
             return current;
         }
-        return current.reroute(Decisions.FALLBACK_UNSUPPORTED, def, p.name() + " lacks count_tokens (404 seen)");
+        return current.reroute(Decision.FALLBACK_UNSUPPORTED, def, p.name() + " lacks count_tokens (404 seen)");
     }
 
     /** A provider answering 404 for count_tokens: remembered, and the call served by the default provider. */
@@ -225,7 +225,7 @@ public final class ControlPlane implements AutoCloseable {
                 return AttemptPolicy.Next.DELIVER;
             }
             unsupportedUntil.put(key(p), clock.instant().plus(UNSUPPORTED_MEMORY));
-            return new AttemptPolicy.Next.Retry(a.decision().reroute(Decisions.FALLBACK_UNSUPPORTED, def,
+            return new AttemptPolicy.Next.Retry(a.decision().reroute(Decision.FALLBACK_UNSUPPORTED, def,
                     p.name() + " answered 404 for count_tokens"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
         };
     }
