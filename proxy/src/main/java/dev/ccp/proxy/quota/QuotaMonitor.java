@@ -1,5 +1,6 @@
 package dev.ccp.proxy.quota;
 
+import dev.ccp.readmodel.ReadModelQuotaUsage;
 import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,18 +1,20 @@
 package dev.ccp.proxy.readside;
 
-import dev.ccp.events.Json;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ccp.proxy.http.ApiErrors;
+import dev.ccp.proxy.readside.ReadQuery.BadParameter;
+import dev.ccp.readmodel.Database;
 import dev.ccp.readmodel.Reads;
 import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
+
+import static dev.ccp.proxy.readside.ReadQuery.badRequest;
+import static dev.ccp.proxy.readside.ReadQuery.limit;
+import static dev.ccp.proxy.readside.ReadQuery.optional;
+import static dev.ccp.proxy.readside.ReadQuery.sendJson;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,6 @@ public final class UsageReadService implements HttpService {
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
     private static final System.Logger LOG = System.getLogger(UsageReadService.class.getName());
-    private static final ObjectMapper JSON = Json.MAPPER;
     private final Path dbPath;
 
     /** @param dbPath the projection database ({@code CCP_DB_PATH}, default {@code logs/ccp.sqlite3}) */
@@ -64,10 +65,10 @@ public final class UsageReadService implements HttpService {
         String model;
         try {
             since = epochSeconds(q, "since", true);
-            limit = limit(q);
+            limit = limit(q, DEFAULT_LIMIT, MAX_LIMIT);
             model = optional(q, "model");
         } catch (BadParameter e) {
-            badRequest(res, e.getMessage());
+            badRequest(res, e);
             return;
         }
         List<Map<String, Object>> rows = query(res, c -> Reads.samplesSince(c, model != null), since * 1_000_000L, model, limit + 1);
@@ -92,7 +93,7 @@ public final class UsageReadService implements HttpService {
         body.put("count", rows.size());
         body.put("truncated", truncated);
         body.put("samples", rows);
-        send(res, Status.OK_200, body);
+        sendJson(res, Status.OK_200, body);
     }
 
     private void rollups(ServerRequest req, ServerResponse res) {
@@ -108,7 +109,7 @@ public final class UsageReadService implements HttpService {
             since = epochSeconds(q, "since", false);
             model = optional(q, "model");
         } catch (BadParameter e) {
-            badRequest(res, e.getMessage());
+            badRequest(res, e);
             return;
         }
         long size = granularity.equals("hour") ? 3_600 : 86_400;
@@ -132,7 +133,7 @@ public final class UsageReadService implements HttpService {
         body.put("model", model);
         body.put("count", rows.size());
         body.put("rollups", rows);
-        send(res, Status.OK_200, body);
+        sendJson(res, Status.OK_200, body);
     }
 
     /** Rows as ordered maps; null when an error answer was sent. No database yet means no rows. */
@@ -144,7 +145,7 @@ public final class UsageReadService implements HttpService {
         if (!Files.exists(dbPath)) {
             return new ArrayList<>();
         }
-        try (Connection c = openReadOnly(); PreparedStatement ps = query.prepare(c)) {
+        try (Connection c = Database.openReadOnly(dbPath); PreparedStatement ps = query.prepare(c)) {
             int i = 1;
             ps.setLong(i++, from);
             if (model != null) {
@@ -168,7 +169,7 @@ public final class UsageReadService implements HttpService {
                 return new ArrayList<>();
             }
             LOG.log(System.Logger.Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
-            send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
+            ApiErrors.send(res, 500, ApiErrors.API_ERROR, "cannot read the usage database: " + e.getMessage());
             return null;
         }
     }
@@ -185,14 +186,6 @@ public final class UsageReadService implements HttpService {
             return n.longValue();
         }
         return v;
-    }
-
-    private Connection openReadOnly() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setOpenMode(SQLiteOpenMode.READONLY);
-        config.setBusyTimeout(5_000);
-        return config.createConnection("jdbc:sqlite:" + dbPath.toAbsolutePath());
     }
 
     private static Long epochSeconds(UriQuery q, String name, boolean required) throws BadParameter {
@@ -212,62 +205,6 @@ public final class UsageReadService implements HttpService {
             return s;
         } catch (NumberFormatException e) {
             throw new BadParameter(name + " must be epoch seconds (a whole number between 0 and 32503680000), not '" + v + "'");
-        }
-    }
-
-    private static int limit(UriQuery q) throws BadParameter {
-        String v = optional(q, "limit");
-        if (v == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1 || n > MAX_LIMIT) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new BadParameter("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + v + "'");
-        }
-    }
-
-    private static String optional(UriQuery q, String name) throws BadParameter {
-        if (!q.contains(name)) {
-            return null;
-        }
-        List<String> all = q.all(name);
-        if (all.size() > 1) {
-            throw new BadParameter(name + " is given " + all.size() + " times; give it once");
-        }
-        String v = all.getFirst().trim();
-        return v.isEmpty() ? null : v;
-    }
-
-    private static void badRequest(ServerResponse res, String message) {
-        send(res, Status.BAD_REQUEST_400, error("invalid_request_error", message));
-    }
-
-    private static Map<String, Object> error(String type, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", type);
-        error.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "error");
-        body.put("error", error);
-        return body;
-    }
-
-    private static void send(ServerResponse res, Status status, Object body) {
-        try {
-            res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static final class BadParameter extends Exception {
-        BadParameter(String message) {
-            super(message, null, false, false);
         }
     }
 }
