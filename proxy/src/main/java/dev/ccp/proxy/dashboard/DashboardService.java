@@ -1,10 +1,6 @@
 package dev.ccp.proxy.dashboard;
 
 import dev.ccp.proxy.readside.ReadQuery.BadParameter;
-import static dev.ccp.proxy.dashboard.DashboardJson.guarded;
-import static dev.ccp.proxy.dashboard.DashboardJson.send;
-import static dev.ccp.proxy.dashboard.DashboardQuery.known;
-import static dev.ccp.proxy.readside.ReadQuery.optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccp.events.EventLog;
 import dev.ccp.policy.quota.QuotaStanding;
@@ -31,6 +27,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+
+import static dev.ccp.proxy.dashboard.DashboardJson.guarded;
+import static dev.ccp.proxy.dashboard.DashboardJson.send;
+import static dev.ccp.proxy.dashboard.DashboardQuery.known;
+import static dev.ccp.proxy.readside.ReadQuery.optional;
 
 /**
  * The dashboard, mounted at {@code /dashboard}: the page and its assets (the chart library from its

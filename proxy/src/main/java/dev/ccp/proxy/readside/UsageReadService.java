@@ -11,11 +11,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import static dev.ccp.proxy.readside.ReadQuery.badRequest;
-import static dev.ccp.proxy.readside.ReadQuery.limit;
-import static dev.ccp.proxy.readside.ReadQuery.optional;
-import static dev.ccp.proxy.readside.ReadQuery.sendJson;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +24,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.ccp.proxy.readside.ReadQuery.badRequest;
+import static dev.ccp.proxy.readside.ReadQuery.limit;
+import static dev.ccp.proxy.readside.ReadQuery.optional;
+import static dev.ccp.proxy.readside.ReadQuery.sendJson;
 
 /**
  * The guide's read endpoints over the projector's SQLite projection, opened read-only (WAL mode, so
