@@ -91,10 +91,16 @@ class ModuleRulesTest {
     }
 
     @Test
-    void theReadModelDependsOnTheLogContractOnly() {
+    void theReadModelDependsOnTheLogContractAndTheQuotaReaderOnly() {
         check(noClasses().should().dependOnClassesThat().resideInAnyPackage(
-                        "dev.ccp.policy..", "dev.ccp.proxy..", "dev.ccp.projector..", "dev.ccp.cli..", "io.helidon..")
+                        "dev.ccp.proxy..", "dev.ccp.projector..", "dev.ccp.cli..", "io.helidon..")
                 .because("the read model is the second shared contract: its writer and its readers depend on it, not it on them"), "readmodel");
+        check(noClasses().that().doNotHaveFullyQualifiedName("dev.ccp.readmodel.ReadModelQuotaUsage")
+                .should().dependOnClassesThat().resideInAPackage("dev.ccp.policy..")
+                .because("only the quota reader's source joins the read model to policy, so the proxy and the cli share it"), "readmodel");
+        check(noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.ccp.policy.catalog..",
+                        "dev.ccp.policy.license..", "dev.ccp.policy.price..", "dev.ccp.policy.ca..", "dev.ccp.policy.yaml..")
+                .because("what the read model shares with policy is the quota reader, nothing of the configuration"), "readmodel");
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.ccp.proxy;
 
 import dev.ccp.testkit.TwoLaneCatalog;
 
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.events.Event;
 import dev.ccp.proxy.testing.EventReader;
 import dev.ccp.testkit.FakeProvider;
@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -47,7 +46,7 @@ class AttemptLoopTest {
                 if (a.status() == 500 && a.decision().provider().name().equals("zai")) {
                     assertTrue(new String(a.errorBody()).contains("fake zai is broken"), "the policy sees the error body");
                     return new AttemptPolicy.Next.Retry(a.decision()
-                            .reroute(Decisions.REROUTED_ON_LIMIT, ctx.policy().catalog().defaultProviderEntry(), "zai failed")
+                            .reroute(Decision.REROUTED_ON_LIMIT, ctx.policy().catalog().defaultProviderEntry(), "zai failed")
                             .withUpstreamModel("claude-sonnet-fallback"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
                 }
                 return AttemptPolicy.Next.DELIVER;

@@ -1,111 +1,102 @@
 package dev.ccp.readmodel;
 
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.HdrHistogram.PackedHistogram;
+
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 
 /**
- * A mergeable, deterministic latency histogram (log-linear, like HdrHistogram): values below 256 µs are
- * kept exactly, larger ones in 256 sub-buckets per power of two, so a percentile read from it is within
- * 0.2 % of the exact one. Counts only add, so the result does not depend on batching, publication
- * timing or retention, and the heap it needs is bounded whatever the number of samples.
+ * A mergeable latency histogram in microseconds: an HdrHistogram with three significant digits (values
+ * below 2048 µs kept exactly, larger ones within 0.05 %). Counts only add, so the result does not depend
+ * on batching, publication timing or retention. The packed form keeps the heap proportional to the
+ * buckets in use, since a scoreboard holds two per group.
+ *
+ * <p>Its bytes (rollup {@code latency_sketch} blobs, the metrics checkpoint) are written here rather than
+ * with HdrHistogram's own encoding: that one carries the array length an auto-resizing histogram happened
+ * to reach and is deflated, so equal histograms merged in another order, or on another zlib, could differ.
+ * The bytes here are a header then (value delta, count) varint pairs, one per bucket in use, ascending, so
+ * equal histograms give equal bytes and a replay gives the same blobs. Blobs from the earlier hand-written
+ * sketch ({@link LegacySketchBytes}) still read: they lack the header, which no such blob can start with.
  */
 public final class LatencySketch {
-    private static final int SUB_BITS = 8;
-    private static final int SUB = 1 << SUB_BITS;
+    /** Significant decimal digits kept: 3 gives 2048 sub-buckets per power of two. */
+    public static final int SIGNIFICANT_DIGITS = 3;
+    /**
+     * {@code 0x80 0x00} is a varint with a redundant empty continuation, which the earlier writer never
+     * produced, so it marks this format unambiguously; the third byte is the format's version.
+     */
+    private static final byte[] HEADER = {(byte) 0x80, 0x00, 0x01};
 
-    private long[] counts = new long[0];
-    private long total;
+    private final AbstractHistogram histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
 
     public void add(long micros) {
-        addCount(bucketOf(Math.max(0, micros)), 1);
+        histogram.recordValue(Math.max(0, micros));
+    }
+
+    void add(long micros, long count) {
+        histogram.recordValueWithCount(Math.max(0, micros), count);
     }
 
     public void merge(LatencySketch other) {
-        for (int i = 0; i < other.counts.length; i++) {
-            if (other.counts[i] != 0) {
-                addCount(i, other.counts[i]);
-            }
-        }
+        histogram.add(other.histogram);
     }
 
     public long count() {
-        return total;
+        return histogram.getTotalCount();
     }
 
     /**
-     * Nearest-rank percentile in microseconds (the midpoint of the bucket holding rank ceil(q·n)),
-     * or -1 when empty.
+     * Nearest-rank percentile in microseconds (the highest value equivalent to the one at rank ceil(q·n),
+     * HdrHistogram's {@code getValueAtPercentile}), or -1 when empty.
      */
     public long percentile(double q) {
-        if (total == 0) {
-            return -1;
-        }
-        long rank = Math.max(1, (long) Math.ceil(q * total));
-        long seen = 0;
-        for (int i = 0; i < counts.length; i++) {
-            seen += counts[i];
-            if (seen >= rank) {
-                return midpoint(i);
-            }
-        }
-        return midpoint(counts.length - 1);
+        return count() == 0 ? -1 : histogram.getValueAtPercentile(q * 100.0);
     }
 
-    public static int bucketOf(long v) {
-        if (v < SUB) {
-            return (int) v;
-        }
-        int exp = 63 - Long.numberOfLeadingZeros(v);
-        int shift = exp - SUB_BITS;
-        int sub = (int) ((v >>> shift) & (SUB - 1));
-        return SUB + shift * SUB + sub;
-    }
-
-    public static long midpoint(int bucket) {
-        if (bucket < SUB) {
-            return bucket;
-        }
-        int shift = (bucket - SUB) / SUB;
-        int sub = (bucket - SUB) % SUB;
-        long lower = ((long) (SUB + sub)) << shift;
-        long width = 1L << shift;
-        return lower + width / 2;
-    }
-
-    private void addCount(int bucket, long n) {
-        if (bucket >= counts.length) {
-            counts = Arrays.copyOf(counts, Math.max(bucket + 1, Math.min(counts.length * 2, 64 * SUB)));
-        }
-        counts[bucket] += n;
-        total += n;
-    }
-
-    /** Canonical bytes: (bucket delta, count) pairs as unsigned varints, buckets ascending. */
+    /** Canonical bytes: the header, then (lowest value of the bucket − previous one, count) varints, ascending. */
     public byte[] toBytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int previous = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-                writeVarint(out, i - previous);
-                writeVarint(out, counts[i]);
-                previous = i;
-            }
+        out.writeBytes(HEADER);
+        long previous = 0;
+        for (HistogramIterationValue v : histogram.recordedValues()) {
+            long lowest = histogram.lowestEquivalentValue(v.getValueIteratedTo());
+            writeVarint(out, lowest - previous);
+            writeVarint(out, v.getCountAtValueIteratedTo());
+            previous = lowest;
         }
         return out.toByteArray();
     }
 
+    /** Reads bytes written by {@link #toBytes()} or by the earlier sketch; null reads as empty. */
     public static LatencySketch fromBytes(byte[] bytes) {
         LatencySketch sketch = new LatencySketch();
-        if (bytes == null) {
+        if (bytes == null || bytes.length == 0) {
             return sketch;
         }
-        int[] pos = {0};
-        int bucket = 0;
+        if (!hasHeader(bytes)) {
+            LegacySketchBytes.read(bytes, sketch);
+            return sketch;
+        }
+        int[] pos = {HEADER.length};
+        long value = 0;
         while (pos[0] < bytes.length) {
-            bucket += (int) readVarint(bytes, pos);
-            sketch.addCount(bucket, readVarint(bytes, pos));
+            value += readVarint(bytes, pos);
+            sketch.add(value, readVarint(bytes, pos));
         }
         return sketch;
+    }
+
+    private static boolean hasHeader(byte[] bytes) {
+        if (bytes.length < HEADER.length) {
+            return false;
+        }
+        for (int i = 0; i < HEADER.length; i++) {
+            if (bytes[i] != HEADER[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void writeVarint(ByteArrayOutputStream out, long v) {
@@ -116,10 +107,13 @@ public final class LatencySketch {
         out.write((int) v);
     }
 
-    private static long readVarint(byte[] b, int[] pos) {
+    static long readVarint(byte[] b, int[] pos) {
         long v = 0;
         int shift = 0;
         while (true) {
+            if (pos[0] >= b.length) {
+                throw new IllegalArgumentException("latency sketch bytes end inside a number");
+            }
             byte x = b[pos[0]++];
             v |= (long) (x & 0x7F) << shift;
             if ((x & 0x80) == 0) {

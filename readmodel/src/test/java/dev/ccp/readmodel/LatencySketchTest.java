@@ -29,6 +29,30 @@ class LatencySketchTest {
     }
 
     @Test
+    void aBlobOfTheEarlierHandWrittenSketchStillReads() {
+        // (bucket delta, count) varints as the earlier sketch wrote them: 100 µs twice, 1 s once.
+        byte[] earlier = {100, 2, (byte) 0x84, 0x19, 1};
+        LatencySketch sketch = LatencySketch.fromBytes(earlier);
+        assertEquals(3, sketch.count());
+        assertEquals(100, sketch.percentile(0.5));
+        assertTrue(Math.abs(sketch.percentile(1.0) - 1_000_000) <= 1_000_000 * 0.002, "p100 " + sketch.percentile(1.0));
+        assertEquals((byte) 0x80, sketch.toBytes()[0], "rewritten in the current format");
+    }
+
+    @Test
+    void theBytesDependOnlyOnTheCountsNotOnTheOrderValuesCameIn() {
+        LatencySketch growing = new LatencySketch();
+        LatencySketch shrinking = new LatencySketch();
+        for (long v = 1; v <= 1_000; v++) {
+            growing.add(v * 40_000);
+            shrinking.add((1_001 - v) * 40_000);
+        }
+        assertArrayEquals(growing.toBytes(), shrinking.toBytes());
+        assertArrayEquals(new byte[] {(byte) 0x80, 0x00, 0x01}, new LatencySketch().toBytes());
+        assertEquals(0, LatencySketch.fromBytes(null).count());
+    }
+
+    @Test
     void smallValuesAreExactAndAnEmptySketchHasNoPercentile() {
         LatencySketch sketch = new LatencySketch();
         assertEquals(-1, sketch.percentile(0.5));

@@ -1,5 +1,6 @@
 package dev.ccp.cli.quota;
 
+import dev.ccp.readmodel.ReadModelQuotaUsage;
 import dev.ccp.policy.quota.Calibration;
 import dev.ccp.policy.quota.Quota;
 import dev.ccp.policy.quota.QuotaConfig;

@@ -3,7 +3,7 @@ package dev.ccp.cli.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.events.HeaderModes;
 
 import java.io.BufferedReader;
@@ -106,7 +106,7 @@ public final class RoutingAudit {
             return;
         }
         if (model != null && model.toLowerCase(Locale.ROOT).contains("haiku")
-                && (decision == null || !Decisions.EXPLAIN_DEFAULT_LANE.contains(decision))) {
+                && !Decision.fromWire(decision).map(Decision.EXPLAIN_DEFAULT_LANE::contains).orElse(false)) {
             violation(HAIKU_ON_ANTHROPIC, n, model, decision, headerMode);
         }
         if (HeaderModes.X_API_KEY.equals(headerMode) || HeaderModes.AUTHORIZATION.equals(headerMode)) {

@@ -13,9 +13,7 @@ public final class Json {
 
     /** Built on first use only, so commands that print text never load Jackson. */
     private static final class Holder {
-        // Exact amounts (BigDecimal) print as written, never in exponent notation.
-        static final ObjectMapper MAPPER = dev.ccp.events.Json.MAPPER.copy()
-                .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        static final ObjectMapper MAPPER = dev.ccp.events.Json.MAPPER;
     }
 
     public static ObjectMapper mapper() {

@@ -18,7 +18,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The merge of catalog layers (see {@link MergedCatalog} for the rules). One use per merge. */
+/**
+ * The merge of catalog layers (see {@link MergedCatalog} for the rules). One use per merge.
+ *
+ * <p>Why one class of about 330 lines: each merge rule sits beside the provenance it records, and
+ * the checks of the finished catalog read that same provenance to name the file and line at fault.
+ */
 final class CatalogMerge {
     private static final class ProviderDraft {
         final String name;

@@ -1,5 +1,6 @@
 package dev.ccp.policy.catalog;
 
+import dev.ccp.policy.yaml.LayeredFiles;
 import dev.ccp.policy.yaml.YamlList;
 import dev.ccp.policy.yaml.YamlMap;
 import dev.ccp.policy.yaml.YamlReader;
@@ -8,9 +9,7 @@ import dev.ccp.policy.yaml.YamlValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,20 +64,8 @@ public record MergedCatalog(Catalog catalog, List<String> layers, Map<String, Wh
      * @throws CatalogException naming the file and line of the first problem
      */
     public static MergedCatalog load(CatalogFiles files, Map<String, String> env) {
-        List<Map.Entry<String, String>> texts = new ArrayList<>();
-        for (Path f : files.layers()) {
-            try {
-                texts.add(Map.entry(f.toString(), Files.readString(f)));
-            } catch (NoSuchFileException e) {
-                if (f.equals(files.required())) {
-                    throw new CatalogException(f + ": the providers file does not exist");
-                }
-            } catch (IOException e) {
-                if (Files.exists(f) || f.equals(files.required())) {
-                    throw new CatalogException(f + ": cannot read the catalog (" + e.getMessage() + ")");
-                }
-            }
-        }
+        List<Map.Entry<String, String>> texts = LayeredFiles.read(files.layers(), files.required(),
+                "the providers file", "the catalog", CatalogException::new);
         return merge(texts, env);
     }
 

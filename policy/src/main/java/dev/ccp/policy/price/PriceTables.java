@@ -1,9 +1,7 @@
 package dev.ccp.policy.price;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import dev.ccp.policy.yaml.LayeredFiles;
+
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -39,20 +37,8 @@ public final class PriceTables {
      * @throws PriceException naming the file and line of the first problem
      */
     public static PriceTable load(PriceFiles files, Collection<String> providers) {
-        List<Map.Entry<String, String>> texts = new ArrayList<>();
-        for (Path f : files.layers()) {
-            try {
-                texts.add(Map.entry(f.toString(), Files.readString(f)));
-            } catch (NoSuchFileException e) {
-                if (f.equals(files.required())) {
-                    throw new PriceException(f + ": the price file does not exist");
-                }
-            } catch (IOException e) {
-                if (Files.exists(f) || f.equals(files.required())) {
-                    throw new PriceException(f + ": cannot read the price table (" + e.getMessage() + ")");
-                }
-            }
-        }
+        List<Map.Entry<String, String>> texts = LayeredFiles.read(files.layers(), files.required(),
+                "the price file", "the price table", PriceException::new);
         return merge(texts, providers);
     }
 

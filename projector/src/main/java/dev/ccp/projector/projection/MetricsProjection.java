@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.util.StdConverter;
 import dev.ccp.events.Event;
@@ -15,6 +17,7 @@ import dev.ccp.readmodel.Checkpoint;
 
 import dev.ccp.events.Json;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,32 +124,45 @@ public final class MetricsProjection implements Projection {
         board = new Board();
     }
 
-    /** The file's text for a scoreboard. */
+    /** The file's text for a scoreboard: keys sorted, through the shared pretty configuration. */
     static String render(Board b) {
-        StringBuilder sb = new StringBuilder(4096);
-        sb.append("{\n");
+        Map<String, Object> doc = new TreeMap<>();
         for (String dim : DIMENSIONS) {
-            sb.append("  \"by_").append(dim).append("\": {");
-            Map<String, Stats> groups = b.by.getOrDefault(dim, new TreeMap<>());
-            boolean first = true;
-            for (var e : groups.entrySet()) {
-                sb.append(first ? "\n" : ",\n").append("    ");
-                Text.string(sb, e.getKey());
-                sb.append(": ");
-                e.getValue().render(sb, "    ");
-                first = false;
-            }
-            sb.append(first ? "},\n" : "\n  },\n");
+            Map<String, Group> groups = new TreeMap<>();
+            b.by.getOrDefault(dim, new TreeMap<>()).forEach((key, stats) -> groups.put(key, stats.group()));
+            doc.put("by_" + dim, groups);
         }
-        sb.append("  \"events\": ").append(b.events).append(",\n");
-        sb.append("  \"first_ts\": ");
-        Text.string(sb, b.firstTsUs == null ? null : Text.iso(b.firstTsUs));
-        sb.append(",\n  \"last_ts\": ");
-        Text.string(sb, b.lastTsUs == null ? null : Text.iso(b.lastTsUs));
-        sb.append(",\n  \"schema\": 1,\n  \"total\": ");
-        b.total.render(sb, "  ");
-        sb.append(",\n  \"unreadable_events\": ").append(b.unreadable).append("\n}\n");
-        return sb.toString();
+        doc.put("events", b.events);
+        doc.put("first_ts", b.firstTsUs == null ? null : Text.iso(b.firstTsUs));
+        doc.put("last_ts", b.lastTsUs == null ? null : Text.iso(b.lastTsUs));
+        doc.put("schema", 1);
+        doc.put("total", b.total.group());
+        doc.put("unreadable_events", b.unreadable);
+        try {
+            return Json.PRETTY.writeValueAsString(doc) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A group as the file shows it; components in the file's (alphabetical) order. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Group(long cacheCreationInputTokens, long cacheReadInputTokens, long count, long errors, long inputTokens,
+                 @JsonSerialize(using = Json.OneLine.class) Percentiles latencyMs,
+                 long outputTokens, long totalTokens,
+                 @JsonSerialize(using = Json.OneLine.class) Percentiles ttfbMs) {
+    }
+
+    /** p50 and p95 in milliseconds with at most three decimals, or nulls for no samples. */
+    record Percentiles(BigDecimal p50, BigDecimal p95) {
+        static Percentiles of(LatencySketch s) {
+            return s.count() == 0 ? new Percentiles(null, null)
+                    : new Percentiles(millis(s.percentile(0.50)), millis(s.percentile(0.95)));
+        }
+
+        private static BigDecimal millis(long micros) {
+            return BigDecimal.valueOf(micros, 3).stripTrailingZeros();
+        }
     }
 
     /** Sums over a group of requests; saved with the checkpoint as it is, field by field in this order. */
@@ -182,35 +198,10 @@ public final class MetricsProjection implements Projection {
             }
         }
 
-        void render(StringBuilder sb, String indent) {
-            String in = indent + "  ";
-            sb.append("{\n");
-            sb.append(in).append("\"cache_creation_input_tokens\": ").append(cacheCreationInputTokens).append(",\n");
-            sb.append(in).append("\"cache_read_input_tokens\": ").append(cacheReadInputTokens).append(",\n");
-            sb.append(in).append("\"count\": ").append(count).append(",\n");
-            sb.append(in).append("\"errors\": ").append(errors).append(",\n");
-            sb.append(in).append("\"input_tokens\": ").append(inputTokens).append(",\n");
-            sb.append(in).append("\"latency_ms\": ");
-            percentiles(sb, latency);
-            sb.append(",\n");
-            sb.append(in).append("\"output_tokens\": ").append(outputTokens).append(",\n");
-            sb.append(in).append("\"total_tokens\": ")
-                    .append(inputTokens + outputTokens + cacheCreationInputTokens + cacheReadInputTokens).append(",\n");
-            sb.append(in).append("\"ttfb_ms\": ");
-            percentiles(sb, ttfb);
-            sb.append('\n').append(indent).append('}');
-        }
-
-        private static void percentiles(StringBuilder sb, LatencySketch s) {
-            if (s.count() == 0) {
-                sb.append("{\"p50\": null, \"p95\": null}");
-                return;
-            }
-            sb.append("{\"p50\": ");
-            Text.millis(sb, s.percentile(0.50));
-            sb.append(", \"p95\": ");
-            Text.millis(sb, s.percentile(0.95));
-            sb.append('}');
+        Group group() {
+            return new Group(cacheCreationInputTokens, cacheReadInputTokens, count, errors, inputTokens,
+                    Percentiles.of(latency), outputTokens,
+                    inputTokens + outputTokens + cacheCreationInputTokens + cacheReadInputTokens, Percentiles.of(ttfb));
         }
     }
 

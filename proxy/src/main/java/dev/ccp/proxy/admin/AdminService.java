@@ -1,5 +1,6 @@
 package dev.ccp.proxy.admin;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.proxy.control.ControlPlane;
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public final class AdminService implements HttpService {
     public static final String PERMISSION_ERROR = "permission_error";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final ControlPlane control;
 

@@ -1,10 +1,8 @@
 package dev.ccp.proxy.control;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.Clocks;
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.events.Event;
 import dev.ccp.events.Ids;
 import dev.ccp.policy.catalog.Catalog;
@@ -31,11 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +48,17 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>It contributes three routing checks ({@code manual_override} after the match, then
  * {@code license_block} and {@code fallback_unsupported} before {@code missing_credentials}) and an
  * attempt policy (a 404 on count_tokens is served by the default provider).
+ *
+ * <p>Why one class of about 360 lines: it owns the live configuration, and every change to it (a
+ * reload, the kill switch, the override, the license) happens under its one lock and is recorded as
+ * one {@code ConfigChanged}; the parts that need neither are apart ({@link CountTokensMemory},
+ * {@link ConfigChangeDetail}).
  */
 public final class ControlPlane implements AutoCloseable {
     /** Routing check names (also the decisions they make). */
-    public static final String MANUAL_OVERRIDE = Decisions.MANUAL_OVERRIDE;
-    public static final String LICENSE_BLOCK = Decisions.LICENSE_BLOCK;
-    public static final String FALLBACK_UNSUPPORTED = Decisions.FALLBACK_UNSUPPORTED;
+    public static final String MANUAL_OVERRIDE = Decision.MANUAL_OVERRIDE.wire();
+    public static final String LICENSE_BLOCK = Decision.LICENSE_BLOCK.wire();
+    public static final String FALLBACK_UNSUPPORTED = Decision.FALLBACK_UNSUPPORTED.wire();
     /** How long a provider that answered 404 for count_tokens is sent none. */
     public static final Duration UNSUPPORTED_MEMORY = Duration.ofMinutes(15);
     /** {@code ConfigChanged.kind} values. */
@@ -67,8 +68,6 @@ public final class ControlPlane implements AutoCloseable {
     public static final String KIND_LICENSE = "license";
 
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COUNT_TOKENS = "/v1/messages/count_tokens";
 
     private final CatalogFiles files;
     private final Map<String, String> env;
@@ -81,11 +80,7 @@ public final class ControlPlane implements AutoCloseable {
     private final AtomicReference<String> modelOverride;
     private final AtomicReference<LicenseStatus> license;
     private final AtomicReference<String> lastReloadError = new AtomicReference<>();
-    /** A provider as remembered: a reload that moves its base URL forgets what it lacked. */
-    private record ProviderKey(String name, java.net.URI baseUrl) {
-    }
-
-    private final Map<ProviderKey, Instant> unsupportedUntil = new ConcurrentHashMap<>();
+    private final CountTokensMemory countTokens;
     private final List<FileWatch> catalogWatches;
     private final FileWatch modelWatch;
     private final FileWatch licenseWatch;
@@ -110,6 +105,7 @@ public final class ControlPlane implements AutoCloseable {
         this.modelWatch = new FileWatch(modelFile);
         this.licenseWatch = new FileWatch(licenseFile);
         this.ownKeyWatch = new FileWatch(dev.ccp.policy.license.LicenseKeys.KeyFiles.in(paths.userConfigDir()).publicKey());
+        this.countTokens = new CountTokensMemory(clock);
         this.catalog = new AtomicReference<>(merged);
         this.paused = new AtomicBoolean(pausedAtStart);
         this.pausedByVariable = pausedAtStart;
@@ -162,14 +158,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Providers remembered as lacking count_tokens, with until when. */
     public Map<String, Instant> unsupported() {
-        Instant now = clock.instant();
-        Map<String, Instant> out = new LinkedHashMap<>();
-        unsupportedUntil.forEach((k, until) -> {
-            if (now.isBefore(until)) {
-                out.put(k.name(), until);
-            }
-        });
-        return out;
+        return countTokens.unsupported();
     }
 
     // ---- routing -----------------------------------------------------------------------------
@@ -179,7 +168,7 @@ public final class ControlPlane implements AutoCloseable {
         return RoutingPolicy.standard(() -> catalog.get().catalog(), paused::get, env::get)
                 .insertAfter(RoutingPolicy.MATCH, MANUAL_OVERRIDE, this::manualOverride)
                 .insertBefore(RoutingPolicy.MISSING_CREDENTIALS, LICENSE_BLOCK, this::licenseBlock)
-                .insertBefore(RoutingPolicy.MISSING_CREDENTIALS, FALLBACK_UNSUPPORTED, this::knownUnsupported);
+                .insertBefore(RoutingPolicy.MISSING_CREDENTIALS, FALLBACK_UNSUPPORTED, countTokens::check);
     }
 
     /** The lane is chosen as if the model were the override; the body keeps the client's model. */
@@ -189,7 +178,7 @@ public final class ControlPlane implements AutoCloseable {
             return current;
         }
         Provider p = c.routeFor(name).map(r -> c.providers().get(r.provider())).orElse(c.defaultProviderEntry());
-        return new RouteDecision(Decisions.MANUAL_OVERRIDE, p, request.model(), p.headerMode(),
+        return new RouteDecision(Decision.MANUAL_OVERRIDE, p, request.model(), p.headerMode(),
                 "cc model " + name + " -> " + p.name());
     }
 
@@ -199,42 +188,12 @@ public final class ControlPlane implements AutoCloseable {
         if (current.provider().name().equals(def.name()) || license.get().hasFeature(LicenseStatus.ZAI_OFFLOAD)) {
             return current;
         }
-        return current.reroute(Decisions.LICENSE_BLOCK, def, "community mode: " + LicenseStatus.ZAI_OFFLOAD + " is not licensed");
-    }
-
-    private RouteDecision knownUnsupported(RouteRequest request, RouteDecision current, Catalog c) {
-        Provider def = c.defaultProviderEntry();
-        Provider p = current.provider();
-        if (!isCountTokens(request.path()) || p.name().equals(def.name())) {
-            return current;
-        }
-        Instant until = unsupportedUntil.get(key(p));
-        if (until == null || !clock.instant().isBefore(until)) {
-            return current;
-        }
-        return current.reroute(Decisions.FALLBACK_UNSUPPORTED, def, p.name() + " lacks count_tokens (404 seen)");
+        return current.reroute(Decision.LICENSE_BLOCK, def, "community mode: " + LicenseStatus.ZAI_OFFLOAD + " is not licensed");
     }
 
     /** A provider answering 404 for count_tokens: remembered, and the call served by the default provider. */
     public AttemptPolicy attemptPolicy() {
-        return a -> {
-            Provider p = a.decision().provider();
-            Provider def = catalog.get().catalog().defaultProviderEntry();
-            if (a.status() != 404 || !isCountTokens(a.request().path()) || p.name().equals(def.name())) {
-                return AttemptPolicy.Next.DELIVER;
-            }
-            unsupportedUntil.put(key(p), clock.instant().plus(UNSUPPORTED_MEMORY));
-            return new AttemptPolicy.Next.Retry(a.decision().reroute(Decisions.FALLBACK_UNSUPPORTED, def,
-                    p.name() + " answered 404 for count_tokens"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
-        };
-    }
-
-    private static boolean isCountTokens(String path) {
-        return path != null && path.endsWith(COUNT_TOKENS);
-    }
-
-    private static ProviderKey key(Provider p) {
-        return new ProviderKey(p.name(), p.baseUrl());
+        return countTokens.attemptPolicy(() -> catalog.get().catalog());
     }
 
     /** Start-up lines: unset key variables, the kill switch, community mode, the model override. */
@@ -266,11 +225,11 @@ public final class ControlPlane implements AutoCloseable {
         this.events = Objects.requireNonNull(sink);
         this.instance = instanceId;
         MergedCatalog m = catalog.get();
-        emit(KIND_PROVIDERS, String.join(", ", m.layers()), true, catalogDetail(m), null);
-        emit(KIND_PAUSED, pausedByVariable ? "OFFLOAD_PAUSED" : MergedCatalog.POLICY, true, detail(Map.of("paused", paused.get())), null);
-        emit(KIND_MODEL_OVERRIDE, modelFile.toString(), true, modelDetail(modelOverride.get()), null);
+        emit(KIND_PROVIDERS, String.join(", ", m.layers()), true, ConfigChangeDetail.catalog(m, env), null);
+        emit(KIND_PAUSED, pausedByVariable ? "OFFLOAD_PAUSED" : MergedCatalog.POLICY, true, ConfigChangeDetail.paused(paused.get()), null);
+        emit(KIND_MODEL_OVERRIDE, modelFile.toString(), true, ConfigChangeDetail.model(modelOverride.get()), null);
         LicenseStatus l = license.get();
-        emit(KIND_LICENSE, String.valueOf(licenseFile), l.ok(), licenseDetail(l), l.ok() ? null : l.reason());
+        emit(KIND_LICENSE, String.valueOf(licenseFile), l.ok(), ConfigChangeDetail.license(l), l.ok() ? null : l.reason());
         if (!pollEvery.isZero() && !pollEvery.isNegative() && poller == null) {
             poller = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon(true).name("ccp-config-watch").unstarted(r));
             poller.scheduleWithFixedDelay(this::pollSafely, pollEvery.toMillis(), pollEvery.toMillis(), TimeUnit.MILLISECONDS);
@@ -303,7 +262,7 @@ public final class ControlPlane implements AutoCloseable {
                 modelOverride.set(now);
                 LOG.log(System.Logger.Level.INFO, now == null ? "[ccp] model override cleared"
                         : "[ccp] model override " + now + ": requests are routed as if their model were " + now);
-                emit(KIND_MODEL_OVERRIDE, modelFile.toString(), true, modelDetail(now), null);
+                emit(KIND_MODEL_OVERRIDE, modelFile.toString(), true, ConfigChangeDetail.model(now), null);
             }
         }
         boolean licenseFiles = licenseWatch.changed() | ownKeyWatch.changed();
@@ -328,7 +287,7 @@ public final class ControlPlane implements AutoCloseable {
             lastReloadError.set(e.getMessage());
             LOG.log(System.Logger.Level.WARNING, "[ccp] catalog reload refused, the catalog loaded before stays in force: "
                     + e.getMessage());
-            emit(KIND_PROVIDERS, source, false, catalogDetail(catalog.get()), e.getMessage());
+            emit(KIND_PROVIDERS, source, false, ConfigChangeDetail.catalog(catalog.get(), env), e.getMessage());
             return false;
         }
         catalog.set(next);
@@ -336,7 +295,7 @@ public final class ControlPlane implements AutoCloseable {
         Catalog c = next.catalog();
         LOG.log(System.Logger.Level.INFO, "[ccp] catalog reloaded (" + c.providers().size() + " providers, "
                 + c.routes().size() + " routes, default " + c.defaultProvider() + ") from " + String.join(" + ", next.layers()));
-        emit(KIND_PROVIDERS, source, true, catalogDetail(next), null);
+        emit(KIND_PROVIDERS, source, true, ConfigChangeDetail.catalog(next, env), null);
         refreshLicense();
         onReload.accept(c);
         return true;
@@ -361,7 +320,7 @@ public final class ControlPlane implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, value
                 ? "[ccp] offload paused (" + source + "): every request goes to " + catalog.get().catalog().defaultProvider()
                 : "[ccp] offload resumed (" + source + ")");
-        emit(KIND_PAUSED, source, true, detail(Map.of("paused", value)), null);
+        emit(KIND_PAUSED, source, true, ConfigChangeDetail.paused(value), null);
         return true;
     }
 
@@ -371,7 +330,7 @@ public final class ControlPlane implements AutoCloseable {
         if (before.ok() != next.ok() || !before.plan().equals(next.plan()) || !before.features().equals(next.features())
                 || !Objects.equals(before.reason(), next.reason())) {
             LOG.log(System.Logger.Level.INFO, next.logLine());
-            emit(KIND_LICENSE, String.valueOf(licenseFile), next.ok(), licenseDetail(next), next.ok() ? null : next.reason());
+            emit(KIND_LICENSE, String.valueOf(licenseFile), next.ok(), ConfigChangeDetail.license(next), next.ok() ? null : next.reason());
         }
     }
 
@@ -392,66 +351,6 @@ public final class ControlPlane implements AutoCloseable {
     private void emit(String kind, String source, boolean accepted, String detail, String error) {
         long ts = Clocks.micros(clock);
         events.offer(new Event.ConfigChanged(Ids.eventId(ts), null, ts, instance, kind, source, accepted, detail, error));
-    }
-
-    /** The catalog without anything secret: variable names, never their values. */
-    public static Map<String, Object> describe(MergedCatalog m, Map<String, String> env) {
-        Catalog c = m.catalog();
-        Map<String, Object> providers = new LinkedHashMap<>();
-        for (Provider p : c.providers().values()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("base_url", p.baseUrl().toString());
-            e.put("auth", p.passesClientCredentials() ? "passthrough" : p.authEnv());
-            if (!p.passesClientCredentials()) {
-                String v = env.get(p.authEnv());
-                e.put("credential_set", v != null && !v.isBlank());
-            }
-            e.put("header_mode", p.headerMode());
-            providers.put(p.name(), e);
-        }
-        List<Map<String, Object>> routes = new ArrayList<>();
-        for (Route r : c.routes()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("match", r.match());
-            e.put("provider", r.provider());
-            e.put("upstream_model", r.upstreamModel());
-            routes.add(e);
-        }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("layers", m.layers());
-        doc.put("providers", providers);
-        doc.put("routes", routes);
-        doc.put("default_provider", c.defaultProvider());
-        doc.put("license_public_keys", c.licensePublicKeys().size());
-        return doc;
-    }
-
-    private String catalogDetail(MergedCatalog m) {
-        return detail(describe(m, env));
-    }
-
-    private static String modelDetail(String model) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("model", model);
-        return detail(d);
-    }
-
-    private static String licenseDetail(LicenseStatus l) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("ok", l.ok());
-        d.put("plan", l.plan());
-        d.put("features", l.features());
-        d.put("expires_at", l.expiresAt() == null ? null : l.expiresAt().toString());
-        d.put("key_id", l.keyId());
-        return detail(d);
-    }
-
-    private static String detail(Map<String, ?> doc) {
-        try {
-            return JSON.writeValueAsString(doc);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The override in force, or null. An empty or unreadable file counts as none. */

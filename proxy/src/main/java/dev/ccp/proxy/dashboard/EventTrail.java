@@ -1,5 +1,6 @@
 package dev.ccp.proxy.dashboard;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +28,7 @@ final class EventTrail {
     static final long SEARCH_BACK = 200_000;
     /** Text fields of an event (bodies, partial streams) are cut to this many characters for the page. */
     static final int TEXT_CAP = 4_096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final EventLog log;
 

@@ -13,7 +13,7 @@ public final class ApiErrors {
     public static final String REQUEST_TOO_LARGE = "request_too_large";
     public static final String API_ERROR = "api_error";
     public static final String TIMEOUT = "timeout_error";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.ccp.events.Json.MAPPER;
 
     private ApiErrors() {
     }

@@ -4,7 +4,7 @@ import dev.ccp.policy.quota.QuotaLoader;
 
 import dev.ccp.policy.quota.QuotaStanding;
 import dev.ccp.policy.quota.QuotaState;
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.policy.catalog.Catalog;
 import dev.ccp.proxy.routing.DecisionHeaders;
 import dev.ccp.policy.catalog.Provider;
@@ -55,17 +55,17 @@ public final class QuotaCheck implements RoutingCheck, DecisionHeaders {
                 continue;
             }
             // Paused means "nothing leaves the default lane": a blocked default lane has no fallback then.
-            Optional<Provider> fallback = Decisions.PAUSED.equals(current.decision()) ? Optional.empty()
+            Optional<Provider> fallback = current.kind() == Decision.PAUSED ? Optional.empty()
                     : Fallbacks.of(state.config(), catalog, current.provider(), s.quota(), credentials)
                     .filter(p -> !laneBlocked(state, p, request.model()));
             if (fallback.isPresent()) {
                 metrics.blocked(s.quota().name(), "fallback");
-                return current.reroute(Decisions.QUOTA_BLOCK, fallback.get(), s.describe() + "; served by " + fallback.get().name());
+                return current.reroute(Decision.QUOTA_BLOCK, fallback.get(), s.describe() + "; served by " + fallback.get().name());
             }
             metrics.blocked(s.quota().name(), "refused");
             Instant frees = s.freesAt();
             long retryAfter = frees == null ? -1 : Math.max(1, frees.getEpochSecond() - state.at().getEpochSecond());
-            throw new RouteRefusal(Decisions.QUOTA_BLOCK, 429, "rate_limit_error", "ccp quota " + s.describe()
+            throw new RouteRefusal(Decision.QUOTA_BLOCK, 429, "rate_limit_error", "ccp quota " + s.describe()
                     + " is over its block level of " + QuotaLoader.fmt(s.quota().blockPct()) + "% and has no fallback"
                     + (frees == null ? "" : "; it frees at " + frees), retryAfter);
         }

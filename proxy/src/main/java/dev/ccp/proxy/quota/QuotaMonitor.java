@@ -1,5 +1,7 @@
 package dev.ccp.proxy.quota;
 
+import dev.ccp.readmodel.ReadModelQuotaUsage;
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.Clocks;
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  */
 public final class QuotaMonitor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(QuotaMonitor.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Path db;
     private final InstantSource clock;

@@ -1,5 +1,6 @@
 package dev.ccp.proxy.quota;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.policy.quota.QuotaConfig;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
  */
 public final class QuotaService implements HttpService {
     public static final String PATH = "/v1/quotas";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final QuotaMonitor monitor;
     private final Supplier<Optional<Path>> activeFile;

@@ -1,5 +1,6 @@
 package dev.ccp.proxy.readiness;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.events.EventLog;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * the log is writable, else 503 with the reasons.
  */
 public final class ReadinessService implements HttpService {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final ControlPlane control;
     private final ProviderProbe probe;

@@ -1,5 +1,6 @@
 package dev.ccp.proxy.readiness;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ccp.proxy.upstream.AttemptPolicy;
@@ -19,7 +20,7 @@ public final class UpstreamErrors {
     public record LastError(Instant at, int status, String type) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private final InstantSource clock;
     private final Map<String, LastError> last = new ConcurrentHashMap<>();
 

@@ -1,21 +1,16 @@
 package dev.ccp.proxy.readside;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ccp.proxy.http.ApiErrors;
+import dev.ccp.readmodel.Database;
 import dev.ccp.events.Durations;
 import dev.ccp.policy.price.LivePrices;
 import dev.ccp.readmodel.CostTable;
 import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +18,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +29,6 @@ import java.util.Map;
  */
 public final class CostReadService implements HttpService {
     public static final String PATH = "/v1/usage/cost";
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private final Path dbPath;
     private final LivePrices prices;
@@ -59,11 +52,15 @@ public final class CostReadService implements HttpService {
         String member;
         Instant now = clock.instant();
         try {
-            by = CostTable.By.of(one(q, "by", "lane"));
-            since = since(one(q, "since", null), now);
-            member = one(q, "member", null);
+            String byName = ReadQuery.optional(q, "by");
+            by = CostTable.By.of(byName == null ? "lane" : byName);
+            since = since(ReadQuery.optional(q, "since"), now);
+            member = ReadQuery.optional(q, "member");
+        } catch (ReadQuery.BadParameter e) {
+            ReadQuery.badRequest(res, e);
+            return;
         } catch (IllegalArgumentException e) {
-            send(res, Status.BAD_REQUEST_400, error("invalid_request_error", e.getMessage()));
+            ReadQuery.badRequest(res, new ReadQuery.BadParameter(e.getMessage()));
             return;
         }
         prices.poll();
@@ -72,9 +69,9 @@ public final class CostReadService implements HttpService {
             if (member != null) {
                 doc.put("member", member);
             }
-            send(res, Status.OK_200, doc);
+            ReadQuery.sendJson(res, Status.OK_200, doc);
         } catch (SQLException e) {
-            send(res, Status.SERVICE_UNAVAILABLE_503, error("api_error", "cannot read " + dbPath + ": " + e.getMessage()));
+            ApiErrors.send(res, 503, ApiErrors.API_ERROR, "cannot read " + dbPath + ": " + e.getMessage());
         }
     }
 
@@ -96,11 +93,7 @@ public final class CostReadService implements HttpService {
             report = new CostTable.Report(by, sinceHour, List.of(),
                     new CostTable.Row("total", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE));
         } else {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setReadOnly(true);
-            config.setBusyTimeout(5_000);
-            config.setOpenMode(SQLiteOpenMode.READONLY);
-            try (Connection c = config.createConnection("jdbc:sqlite:" + db.toAbsolutePath())) {
+            try (Connection c = Database.openReadOnly(db)) {
                 report = CostTable.report(c, by, sinceHour, member);
             }
         }
@@ -122,36 +115,6 @@ public final class CostReadService implements HttpService {
             return now.minus(Durations.parse(text)).getEpochSecond();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("since must be a duration such as 7d or 24h, or epoch seconds (not " + text + ")");
-        }
-    }
-
-    private static String one(UriQuery q, String name, String fallback) {
-        if (!q.contains(name)) {
-            return fallback;
-        }
-        List<String> all = q.all(name);
-        if (all.size() > 1) {
-            throw new IllegalArgumentException(name + " is given " + all.size() + " times; give it once");
-        }
-        String v = all.getFirst().trim();
-        return v.isEmpty() ? fallback : v;
-    }
-
-    private static Map<String, Object> error(String type, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", type);
-        error.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "error");
-        body.put("error", error);
-        return body;
-    }
-
-    private static void send(ServerResponse res, Status status, Object body) {
-        try {
-            res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

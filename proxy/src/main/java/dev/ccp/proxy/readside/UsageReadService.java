@@ -1,20 +1,16 @@
 package dev.ccp.proxy.readside;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ccp.proxy.http.ApiErrors;
+import dev.ccp.proxy.readside.ReadQuery.BadParameter;
+import dev.ccp.readmodel.Database;
 import dev.ccp.readmodel.MemberRollups;
 import dev.ccp.readmodel.Reads;
 import io.helidon.common.uri.UriQuery;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +25,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.ccp.proxy.readside.ReadQuery.badRequest;
+import static dev.ccp.proxy.readside.ReadQuery.limit;
+import static dev.ccp.proxy.readside.ReadQuery.optional;
+import static dev.ccp.proxy.readside.ReadQuery.sendJson;
 
 /**
  * The guide's read endpoints over the projector's SQLite projection, opened read-only (WAL mode, so
@@ -47,7 +48,6 @@ public final class UsageReadService implements HttpService {
     static final int DEFAULT_LIMIT = 1_000;
     static final int MAX_LIMIT = 10_000;
     private static final System.Logger LOG = System.getLogger(UsageReadService.class.getName());
-    private static final ObjectMapper JSON = JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
     private final Path dbPath;
 
     /** @param dbPath the projection database ({@code CCP_DB_PATH}, default {@code logs/ccp.sqlite3}) */
@@ -69,11 +69,11 @@ public final class UsageReadService implements HttpService {
         String member;
         try {
             since = epochSeconds(q, "since", true);
-            limit = limit(q);
+            limit = limit(q, DEFAULT_LIMIT, MAX_LIMIT);
             model = optional(q, "model");
             member = optional(q, "member");
         } catch (BadParameter e) {
-            badRequest(res, e.getMessage());
+            badRequest(res, e);
             return;
         }
         List<Object> params = new ArrayList<>();
@@ -110,7 +110,7 @@ public final class UsageReadService implements HttpService {
         body.put("count", rows.size());
         body.put("truncated", truncated);
         body.put("samples", rows);
-        send(res, Status.OK_200, body);
+        sendJson(res, Status.OK_200, body);
     }
 
     private void rollups(ServerRequest req, ServerResponse res) {
@@ -128,7 +128,7 @@ public final class UsageReadService implements HttpService {
             model = optional(q, "model");
             member = optional(q, "member");
         } catch (BadParameter e) {
-            badRequest(res, e.getMessage());
+            badRequest(res, e);
             return;
         }
         long size = granularity.equals("hour") ? 3_600 : 86_400;
@@ -166,7 +166,7 @@ public final class UsageReadService implements HttpService {
         }
         body.put("count", rows.size());
         body.put("rollups", rows);
-        send(res, Status.OK_200, body);
+        sendJson(res, Status.OK_200, body);
     }
 
     /** Reads rows as ordered maps from an open connection. */
@@ -179,7 +179,7 @@ public final class UsageReadService implements HttpService {
         if (!Files.exists(dbPath)) {
             return new ArrayList<>();
         }
-        try (Connection c = openReadOnly()) {
+        try (Connection c = Database.openReadOnly(dbPath)) {
             return query.read(c);
         } catch (SQLException e) {
             // No table yet, or no member column yet (no projector of this build has opened the database): nothing recorded.
@@ -187,7 +187,7 @@ public final class UsageReadService implements HttpService {
                 return new ArrayList<>();
             }
             LOG.log(System.Logger.Level.WARNING, "cannot read " + dbPath + ": " + e.getMessage());
-            send(res, Status.INTERNAL_SERVER_ERROR_500, error("api_error", "cannot read the usage database: " + e.getMessage()));
+            ApiErrors.send(res, 500, ApiErrors.API_ERROR, "cannot read the usage database: " + e.getMessage());
             return null;
         }
     }
@@ -227,14 +227,6 @@ public final class UsageReadService implements HttpService {
         return v;
     }
 
-    private Connection openReadOnly() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setOpenMode(SQLiteOpenMode.READONLY);
-        config.setBusyTimeout(5_000);
-        return config.createConnection("jdbc:sqlite:" + dbPath.toAbsolutePath());
-    }
-
     private static Long epochSeconds(UriQuery q, String name, boolean required) throws BadParameter {
         String v = optional(q, name);
         if (v == null) {
@@ -252,62 +244,6 @@ public final class UsageReadService implements HttpService {
             return s;
         } catch (NumberFormatException e) {
             throw new BadParameter(name + " must be epoch seconds (a whole number between 0 and 32503680000), not '" + v + "'");
-        }
-    }
-
-    private static int limit(UriQuery q) throws BadParameter {
-        String v = optional(q, "limit");
-        if (v == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n < 1 || n > MAX_LIMIT) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new BadParameter("limit must be a whole number from 1 to " + MAX_LIMIT + ", not '" + v + "'");
-        }
-    }
-
-    private static String optional(UriQuery q, String name) throws BadParameter {
-        if (!q.contains(name)) {
-            return null;
-        }
-        List<String> all = q.all(name);
-        if (all.size() > 1) {
-            throw new BadParameter(name + " is given " + all.size() + " times; give it once");
-        }
-        String v = all.getFirst().trim();
-        return v.isEmpty() ? null : v;
-    }
-
-    private static void badRequest(ServerResponse res, String message) {
-        send(res, Status.BAD_REQUEST_400, error("invalid_request_error", message));
-    }
-
-    private static Map<String, Object> error(String type, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("type", type);
-        error.put("message", message);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "error");
-        body.put("error", error);
-        return body;
-    }
-
-    private static void send(ServerResponse res, Status status, Object body) {
-        try {
-            res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(JSON.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static final class BadParameter extends Exception {
-        BadParameter(String message) {
-            super(message, null, false, false);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ccp.proxy.resilience;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.Header;
@@ -24,7 +25,7 @@ import java.util.Locale;
  * @param retryAfter the provider's {@code retry-after} (seconds or an HTTP date), or null
  */
 public record LimitAnswer(String reason, boolean account, Duration retryAfter) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** The limit this answer is, or null when it is none. */
     public static LimitAnswer of(int status, Headers headers, byte[] errorBody, Instant now) {

@@ -1,7 +1,8 @@
 package dev.ccp.proxy.resilience;
 
+import dev.ccp.events.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.policy.catalog.Catalog;
 import dev.ccp.policy.catalog.Provider;
 import dev.ccp.policy.quota.QuotaConfig;
@@ -12,6 +13,7 @@ import dev.ccp.proxy.upstream.AttemptPolicy;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,9 +36,9 @@ import java.util.random.RandomGenerator;
  */
 public final class LimitPolicy implements AttemptPolicy {
     /** Decisions that are already a fallback: their answers are delivered. */
-    private static final Set<String> FALLBACKS = Set.of(Decisions.REROUTED_ON_LIMIT, Decisions.FALLBACK_401,
-            Decisions.QUOTA_BLOCK, Decisions.FALLBACK_UNSUPPORTED);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<Decision> FALLBACKS = EnumSet.of(Decision.REROUTED_ON_LIMIT, Decision.FALLBACK_401,
+            Decision.QUOTA_BLOCK, Decision.FALLBACK_UNSUPPORTED);
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Supplier<Catalog> catalog;
     private final Supplier<QuotaConfig> quotas;
@@ -66,7 +68,7 @@ public final class LimitPolicy implements AttemptPolicy {
     public Next afterAttempt(Attempt a) {
         RouteDecision d = a.decision();
         Provider provider = d.provider();
-        if (FALLBACKS.contains(d.decision()) || !a.request().messages()) {
+        if (FALLBACKS.contains(d.kind()) || !a.request().messages()) {
             return Next.DELIVER;
         }
         metrics.preferredAttempt(provider.name());
@@ -83,7 +85,7 @@ public final class LimitPolicy implements AttemptPolicy {
                 last401.set(new Unauthorized(provider.name(), clock.instant(), errorType(a.errorBody()), count401.incrementAndGet()));
                 metrics.fallback401(provider.name());
                 metrics.wasted(provider.name(), a.durationUs());
-                return new Next.Retry(d.reroute(Decisions.FALLBACK_401, def, provider.name() + " answered 401; served by "
+                return new Next.Retry(d.reroute(Decision.FALLBACK_401, def, provider.name() + " answered 401; served by "
                         + def.name() + " with the client's own credentials"), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
             }
         }
@@ -108,7 +110,7 @@ public final class LimitPolicy implements AttemptPolicy {
         }
         metrics.rerouted(from, fallback.get().name(), limit.reason());
         metrics.wasted(from, a.durationUs());
-        return new Next.Retry(d.reroute(Decisions.REROUTED_ON_LIMIT, fallback.get(),
+        return new Next.Retry(d.reroute(Decision.REROUTED_ON_LIMIT, fallback.get(),
                 from + " answered " + limit.reason() + "; served by " + fallback.get().name()), Duration.ZERO, dev.ccp.events.AttemptOutcome.REROUTED);
     }
 

@@ -1,6 +1,6 @@
 package dev.ccp.proxy.routing;
 
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.policy.catalog.Catalog;
 import dev.ccp.policy.catalog.Provider;
 import dev.ccp.policy.catalog.Route;
@@ -94,14 +94,14 @@ public final class RoutingPolicy {
                 String upstream = route.get().upstreamModel() != null ? route.get().upstreamModel() : request.model();
                 String because = "route " + route.get().match() + " -> " + p.name();
                 if (route.get().when() != null) {
-                    return new RouteDecision(Decisions.WINDOW_OFFLOAD, p, upstream, p.headerMode(),
+                    return new RouteDecision(Decision.WINDOW_OFFLOAD, p, upstream, p.headerMode(),
                             reasons.get(route.get().when()) + ": " + because);
                 }
-                return new RouteDecision(Decisions.MODEL_ROUTE, p, upstream, p.headerMode(), because);
+                return new RouteDecision(Decision.MODEL_ROUTE, p, upstream, p.headerMode(), because);
             }
         }
         Provider p = catalog.defaultProviderEntry();
-        return new RouteDecision(Decisions.DEFAULT_ROUTE, p, request.model(), p.headerMode(),
+        return new RouteDecision(Decision.DEFAULT_ROUTE, p, request.model(), p.headerMode(),
                 request.messages() ? "no route matched" : "not a messages call");
     }
 
@@ -109,7 +109,7 @@ public final class RoutingPolicy {
         return (request, current, catalog) -> {
             Provider def = catalog.defaultProviderEntry();
             if (paused.getAsBoolean() && !current.provider().name().equals(def.name())) {
-                return current.reroute(Decisions.PAUSED, def, "offload paused");
+                return current.reroute(Decision.PAUSED, def, "offload paused");
             }
             return current;
         };
@@ -123,7 +123,7 @@ public final class RoutingPolicy {
                 if (key == null || key.isBlank()) {
                     Provider def = catalog.defaultProviderEntry();
                     if (!def.name().equals(p.name())) {
-                        return current.reroute(Decisions.MISSING_CREDENTIALS, def, p.authEnv() + " is not set");
+                        return current.reroute(Decision.MISSING_CREDENTIALS, def, p.authEnv() + " is not set");
                     }
                 }
             }

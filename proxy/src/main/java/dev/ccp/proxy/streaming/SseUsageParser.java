@@ -14,7 +14,7 @@ import java.util.Set;
  * content deltas are skipped without a JSON parse, and a line is never held beyond a cap.
  */
 public final class SseUsageParser {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.ccp.events.Json.MAPPER;
     private static final int LINE_CAP = 256 * 1024;
     private static final Set<String> PARSED = Set.of("message_start", "message_delta", "message_stop", "error");
     private static final String CONTENT_DELTA = "content_block_delta";

@@ -45,6 +45,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code http://} providers (no h2c upgrade round trip) and whenever {@code MITM_FORCE_H1=1}. The
  * protocol used is reported per response. Redirects are never followed: a redirect could carry the
  * credential to another host.
+ *
+ * <p>Why one class of about 400 lines: the client cache, the lifecycle (reload, close) and the send path
+ * share each client's count of exchanges in flight, which is what lets a reload close a client only
+ * after its last exchange; split apart, that count would have to be exposed to every part.
  */
 public final class UpstreamClients implements AutoCloseable {
     private final Timeouts timeouts;

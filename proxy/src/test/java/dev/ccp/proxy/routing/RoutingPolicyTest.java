@@ -56,7 +56,7 @@ class RoutingPolicyTest {
         RoutingPolicy p = RoutingPolicy.standard(() -> catalog, () -> false, Map.<String, String>of()::get)
                 .insertBefore(RoutingPolicy.MISSING_CREDENTIALS, "license", (req, current, c) ->
                         current.provider().name().equals("zai")
-                                ? current.reroute("license_block", c.defaultProviderEntry(), "community mode")
+                                ? current.reroute(dev.ccp.events.Decision.LICENSE_BLOCK, c.defaultProviderEntry(), "community mode")
                                 : current)
                 .build();
         assertEquals("license_block", p.decide(messages("haiku")).decision());

@@ -1,6 +1,6 @@
 package dev.ccp.proxy.upstream;
 
-import dev.ccp.events.Decisions;
+import dev.ccp.events.Decision;
 import dev.ccp.policy.catalog.Provider;
 import dev.ccp.proxy.routing.RouteDecision;
 import dev.ccp.proxy.routing.RouteRequest;
@@ -35,7 +35,7 @@ class AttemptPolicyFirstOfTest {
     }
 
     private static AttemptPolicy.Attempt attempt(int status) {
-        RouteDecision d = new RouteDecision(Decisions.DEFAULT_ROUTE, ANTHROPIC, "m", "passthrough", "r");
+        RouteDecision d = new RouteDecision(Decision.DEFAULT_ROUTE, ANTHROPIC, "m", "passthrough", "r");
         return new AttemptPolicy.Attempt(1, new RouteRequest("m", "POST", "/v1/messages", true), d, status, null, null, null, 1);
     }
 

@@ -1,22 +1,26 @@
-package dev.ccp.cli.quota;
+package dev.ccp.readmodel;
 
 import dev.ccp.policy.quota.QuotaUsageReader;
 import dev.ccp.policy.quota.WindowUse;
-import dev.ccp.readmodel.QuotaUsageTable;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 
-/** The read model's {@code quota_usage} table as the quota reader's source of per-minute use. */
-final class ReadModelQuotaUsage implements QuotaUsageReader.Source {
+/**
+ * The read model's {@code quota_usage} table as the quota reader's source of per-minute use: the one
+ * place the read model meets {@code policy}'s quota standing, so the proxy's quota check and
+ * {@code cc status} read quotas the same way.
+ */
+public final class ReadModelQuotaUsage implements QuotaUsageReader.Source {
     private final QuotaUsageTable table;
 
     private ReadModelQuotaUsage(Path db) {
         this.table = new QuotaUsageTable(db);
     }
 
-    static QuotaUsageReader reader(Path db) {
+    /** A quota reader over the database at {@code db} (no file or no table yet reads as no use). */
+    public static QuotaUsageReader reader(Path db) {
         return new QuotaUsageReader(new ReadModelQuotaUsage(db));
     }
 
