@@ -1,5 +1,6 @@
 package dev.ccp.events;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -115,7 +116,8 @@ public sealed interface Event {
                              long inputTokens, long outputTokens,
                              long cacheCreationInputTokens, long cacheReadInputTokens,
                              String stopReason, String http, String outcome,
-                             long bytesRelayed, String errorType, Long cacheCreation1hInputTokens) implements Event {
+                             long bytesRelayed, String errorType,
+                             @JsonProperty("cache_creation_1h_input_tokens") Long cacheCreation1hInputTokens) implements Event {
         /** Without a 1-hour cache write, as events were before the split was recorded. */
         public ResponseCompleted(String id, String reqId, long tsUs, String instance,
                                  int status, String op, long latencyUs, long ttfbUs,
