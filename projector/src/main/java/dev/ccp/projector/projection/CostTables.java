@@ -56,6 +56,7 @@ final class CostTables {
 
     void apply(Event event, List<FinishedRequest> finished) {
         for (FinishedRequest r : finished) {
+            // The member stays '' until finished requests carry who sent them.
             Key k = new Key(Math.floorDiv(r.tsUs(), HOUR_US) * 3600, orUnknown(r.lane()), orUnknown(r.model()),
                     orEmpty(r.sessionId()), orEmpty(r.project()), "");
             long[] v = costs.computeIfAbsent(k, x -> new long[11]);
