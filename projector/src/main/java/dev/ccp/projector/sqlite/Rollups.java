@@ -42,7 +42,7 @@ public final class Rollups {
                     f.add(rs.getLong(1), rs.getString(2), rs.getString(3),
                             status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome)),
                             rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), Math.round(rs.getDouble(10) * 1000),
-                            Money.of(cost, listCost, FinishedRequest.offloadedBy(provider)));
+                            new Money(cost, listCost, FinishedRequest.offloadedBy(provider)));
                 }
             }
         }
@@ -55,7 +55,7 @@ public final class Rollups {
         for (FinishedRequest r : samples) {
             f.add(r.tsUs(), r.model(), r.lane(), r.isError(), r.inputTokens(), r.outputTokens(),
                     r.cacheCreationInputTokens(), r.cacheReadInputTokens(), r.latencyUs(),
-                    Money.of(r.cost(), r.listCost(), r.offloaded()));
+                    new Money(r.cost(), r.listCost(), r.offloaded()));
         }
         return f.write(db);
     }
@@ -148,10 +148,6 @@ public final class Rollups {
 
     /** One request's money: its cost and list cost in pico-dollars (null when unpriced), and whether it was offloaded. */
     private record Money(Long cost, Long listCost, boolean offloaded) {
-        static Money of(Long cost, Long listCost, boolean offloaded) {
-            return new Money(cost, listCost, offloaded);
-        }
-
         long saved() {
             return offloaded && cost != null && listCost != null ? listCost - cost : 0;
         }
