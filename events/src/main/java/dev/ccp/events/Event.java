@@ -1,5 +1,6 @@
 package dev.ccp.events;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -105,13 +106,33 @@ public sealed interface Event {
      * The request finished, whatever the way. {@code op} is {@code stream} or {@code nonstream};
      * {@code outcome} is one of {@link Outcomes}; token counts are 0 when the provider did not say.
      * {@code ttfbUs} is -1 when no byte reached the client.
+     * {@code cacheCreation1hInputTokens} is the part of {@code cacheCreationInputTokens} written to the
+     * 1-hour cache (Anthropic's {@code usage.cache_creation.ephemeral_1h_input_tokens}); null when there
+     * was none or the provider did not split its writes, which reads as every write a 5-minute one (logs
+     * written before the split was recorded read the same way).
      */
     record ResponseCompleted(String id, String reqId, long tsUs, String instance,
                              int status, String op, long latencyUs, long ttfbUs,
                              long inputTokens, long outputTokens,
                              long cacheCreationInputTokens, long cacheReadInputTokens,
                              String stopReason, String http, String outcome,
-                             long bytesRelayed, String errorType) implements Event {
+                             long bytesRelayed, String errorType,
+                             @JsonProperty("cache_creation_1h_input_tokens") Long cacheCreation1hInputTokens) implements Event {
+        /** Without a 1-hour cache write, as events were before the split was recorded. */
+        public ResponseCompleted(String id, String reqId, long tsUs, String instance,
+                                 int status, String op, long latencyUs, long ttfbUs,
+                                 long inputTokens, long outputTokens,
+                                 long cacheCreationInputTokens, long cacheReadInputTokens,
+                                 String stopReason, String http, String outcome,
+                                 long bytesRelayed, String errorType) {
+            this(id, reqId, tsUs, instance, status, op, latencyUs, ttfbUs, inputTokens, outputTokens,
+                    cacheCreationInputTokens, cacheReadInputTokens, stopReason, http, outcome, bytesRelayed, errorType, null);
+        }
+
+        /** The 1-hour cache writes, 0 when the event does not say. */
+        public long cacheWrite1hTokens() {
+            return cacheCreation1hInputTokens == null ? 0 : cacheCreation1hInputTokens;
+        }
     }
 
     /** What had been relayed when a stream ended abruptly, capped; {@code truncated} if the cap cut it. */

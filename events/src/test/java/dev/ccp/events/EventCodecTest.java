@@ -51,6 +51,23 @@ class EventCodecTest {
     }
 
     @Test
+    void a_completion_carries_its_1_hour_cache_writes_and_one_of_an_older_log_reads_as_all_5_minute() throws Exception {
+        Event.ResponseCompleted c = new Event.ResponseCompleted("e1", "r1", 5, "px_1", 200, "stream", 10, 2, 100, 20,
+                1_500, 7, "end_turn", "h1", "ok", 300, null, 500L);
+        String json = EventCodec.encodeToString(c);
+        assertTrue(json.endsWith(",\"cache_creation_1h_input_tokens\":500}"), json);
+        assertEquals(c, EventCodec.decode(json));
+        assertEquals(500, ((Event.ResponseCompleted) EventCodec.decode(json)).cacheWrite1hTokens());
+
+        String older = json.replace(",\"cache_creation_1h_input_tokens\":500", "");
+        Event.ResponseCompleted read = (Event.ResponseCompleted) EventCodec.decode(older);
+        assertEquals(null, read.cacheCreation1hInputTokens());
+        assertEquals(0, read.cacheWrite1hTokens(), "no split: every cache write a 5-minute one");
+        assertEquals(1_500, read.cacheCreationInputTokens());
+        assertEquals(older, EventCodec.encodeToString(read), "an event without a split is written as before");
+    }
+
+    @Test
     void typeAndVersionLeadTheEnvelope() {
         Event e = SampleEvents.oneOfEach(1).get(3);
         String json = EventCodec.encodeToString(e);

@@ -160,7 +160,10 @@ public final class CostTable {
 
     /**
      * The report of the hours starting at or after {@code sinceHour} (epoch seconds, a whole hour),
-     * grouped {@code by}. No table yet reads as an empty report.
+     * grouped {@code by}. By lane or model it is read from {@code rollup_hour} and the samples not folded
+     * into it yet (one statement, so one snapshot: a publication between two reads cannot count a request
+     * twice); by session, project or member, which the rollups do not keep, from {@code cost_hour}. Both
+     * are never pruned, so any range reads all of its history. No table yet reads as an empty report.
      */
     public static Report report(Connection db, By by, long sinceHour) throws SQLException {
         return report(db, by, sinceHour, null);
@@ -169,14 +172,17 @@ public final class CostTable {
     /** As {@link #report(Connection, By, long)}, of one member's requests only when {@code member} is not null. */
     public static Report report(Connection db, By by, long sinceHour, String member) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        String sql = "SELECT " + by.column + ", SUM(requests), SUM(unpriced), SUM(list_unpriced), SUM(offloaded),"
-                + " SUM(input_tokens), SUM(output_tokens), SUM(cache_creation_input_tokens), SUM(cache_read_input_tokens),"
-                + " SUM(cost_pusd), SUM(list_cost_pusd), SUM(saved_pusd), MIN(hour_start), MAX(hour_start)"
-                + " FROM cost_hour WHERE hour_start >= ?" + (member != null ? " AND member = ?" : "") + " GROUP BY " + by.column
-                + " ORDER BY SUM(cost_pusd) DESC, SUM(requests) DESC, " + by.column;
+        // A member's requests are read from cost_hour, which keeps the member; the rollups sum every member.
+        boolean fromRollups = member == null && (by == By.LANE || by == By.MODEL);
+        String sql = fromRollups ? ROLLUP_REPORT.formatted(by.column, by.column)
+                : COST_HOUR_REPORT.formatted(by.column, member != null ? " AND member = ?" : "");
+        sql = sql + " GROUP BY 1 ORDER BY SUM(cost) DESC, SUM(requests) DESC, 1";
         try (PreparedStatement ps = db.prepareStatement(sql)) {
             ps.setLong(1, sinceHour);
-            if (member != null) {
+            if (fromRollups) {
+                ps.setString(2, Tables.ROLLUPS_CHECKPOINT);
+                ps.setLong(3, Math.multiplyExact(sinceHour, 1_000_000L));
+            } else if (member != null) {
                 ps.setString(2, member);
             }
             try (ResultSet rs = ps.executeQuery()) {
@@ -197,4 +203,31 @@ public final class CostTable {
         }
         return new Report(by, sinceHour, rows, total);
     }
+
+    /** A sample served by other than the list-price provider ({@code anthropic}). */
+    private static final String OFFLOADED = "(provider IS NOT NULL AND provider <> 'anthropic')";
+
+    private static final String SUMS = "SELECT k, SUM(requests), SUM(unpriced), SUM(list_unpriced), SUM(offloaded),"
+            + " SUM(input_tokens), SUM(output_tokens), SUM(cache_creation_input_tokens), SUM(cache_read_input_tokens),"
+            + " SUM(cost), SUM(list_cost), SUM(saved), MIN(hour), MAX(hour) FROM (";
+
+    private static final String COST_HOUR_REPORT = SUMS + "SELECT %s AS k, hour_start AS hour, requests, unpriced,"
+            + " list_unpriced, offloaded, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,"
+            + " cost_pusd AS cost, list_cost_pusd AS list_cost, saved_pusd AS saved FROM cost_hour WHERE hour_start >= ?%s)";
+
+    /**
+     * The rollups, and the samples after the rollups' checkpoint (retention never prunes those). A rollup
+     * row folded before rollups carried cost has NULL money columns: all its requests count as unpriced.
+     */
+    private static final String ROLLUP_REPORT = SUMS + "SELECT %s AS k, bucket_start AS hour, count AS requests,"
+            + " COALESCE(unpriced, count) AS unpriced, COALESCE(list_unpriced, count) AS list_unpriced,"
+            + " COALESCE(offloaded, 0) AS offloaded, input_tokens, output_tokens, cache_creation_input_tokens,"
+            + " cache_read_input_tokens, COALESCE(cost_pusd, 0) AS cost, COALESCE(list_cost_pusd, 0) AS list_cost,"
+            + " COALESCE(saved_pusd, 0) AS saved FROM rollup_hour WHERE bucket_start >= ?"
+            + " UNION ALL SELECT COALESCE(%s, 'unknown'), (ts_us / 3600000000) * 3600, 1, cost_pusd IS NULL,"
+            + " list_cost_pusd IS NULL, " + OFFLOADED + ", input_tokens, output_tokens, cache_creation_input_tokens,"
+            + " cache_read_input_tokens, COALESCE(cost_pusd, 0), COALESCE(list_cost_pusd, 0),"
+            + " CASE WHEN " + OFFLOADED + " AND cost_pusd IS NOT NULL AND list_cost_pusd IS NOT NULL"
+            + " THEN list_cost_pusd - cost_pusd ELSE 0 END"
+            + " FROM samples WHERE idx > COALESCE((SELECT idx FROM checkpoints WHERE name = ?), -1) AND ts_us >= ?)";
 }

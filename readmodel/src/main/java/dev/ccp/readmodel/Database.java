@@ -48,6 +48,7 @@ public final class Database {
               list_cost_pusd              INTEGER,
               first_idx                   INTEGER,
               member                      TEXT,
+              cache_creation_1h_input_tokens INTEGER,
               PRIMARY KEY (idx, seq)
             ) WITHOUT ROWID""",
             "CREATE INDEX IF NOT EXISTS samples_ts ON samples (ts_us)",
@@ -102,6 +103,11 @@ public final class Database {
     private Database() {
     }
 
+    /**
+     * A rollup table. The money columns (pico-dollars and request counts, as in {@link CostTable}) are
+     * nullable: a row folded by a build that had no such columns ({@link Migrations} adds them) holds NULL
+     * until a {@code --rebuild}, and its requests read as unpriced.
+     */
     private static String rollupTable(String name) {
         return """
                 CREATE TABLE IF NOT EXISTS %s (
@@ -117,6 +123,12 @@ public final class Database {
                   latency_p50_ms              REAL,
                   latency_p95_ms              REAL,
                   latency_sketch              BLOB NOT NULL,
+                  unpriced                    INTEGER,
+                  list_unpriced               INTEGER,
+                  offloaded                   INTEGER,
+                  cost_pusd                   INTEGER,
+                  list_cost_pusd              INTEGER,
+                  saved_pusd                  INTEGER,
                   PRIMARY KEY (bucket_start, model, lane)
                 ) WITHOUT ROWID""".formatted(name);
     }

@@ -25,7 +25,20 @@ public final class Migrations {
             new Added(Tables.SAMPLES, "cost_pusd", "INTEGER"),
             new Added(Tables.SAMPLES, "list_cost_pusd", "INTEGER"),
             new Added(Tables.SAMPLES, "first_idx", "INTEGER"),
-            new Added(Tables.SAMPLES, "member", "TEXT"));
+            new Added(Tables.SAMPLES, "member", "TEXT"),
+            new Added(Tables.SAMPLES, "cache_creation_1h_input_tokens", "INTEGER"),
+            new Added(Tables.ROLLUP_HOUR, "unpriced", "INTEGER"),
+            new Added(Tables.ROLLUP_HOUR, "list_unpriced", "INTEGER"),
+            new Added(Tables.ROLLUP_HOUR, "offloaded", "INTEGER"),
+            new Added(Tables.ROLLUP_HOUR, "cost_pusd", "INTEGER"),
+            new Added(Tables.ROLLUP_HOUR, "list_cost_pusd", "INTEGER"),
+            new Added(Tables.ROLLUP_HOUR, "saved_pusd", "INTEGER"),
+            new Added(Tables.ROLLUP_DAY, "unpriced", "INTEGER"),
+            new Added(Tables.ROLLUP_DAY, "list_unpriced", "INTEGER"),
+            new Added(Tables.ROLLUP_DAY, "offloaded", "INTEGER"),
+            new Added(Tables.ROLLUP_DAY, "cost_pusd", "INTEGER"),
+            new Added(Tables.ROLLUP_DAY, "list_cost_pusd", "INTEGER"),
+            new Added(Tables.ROLLUP_DAY, "saved_pusd", "INTEGER"));
 
     private Migrations() {
     }

@@ -14,6 +14,8 @@ public final class Tables {
     public static final String CHECKPOINTS = "checkpoints";
     public static final String COST_HOUR = CostTable.NAME;
     public static final String PROVIDER_WINDOWS = ProviderWindowsTable.NAME;
+    /** The checkpoint of the rollups: samples up to its index are folded into them, later ones are not yet. */
+    public static final String ROLLUPS_CHECKPOINT = "sqlite-rollups";
     public static final List<String> ALL = List.of(SAMPLES, ROLLUP_HOUR, ROLLUP_DAY, QUOTA_USAGE, QUOTA_LIMITS, QUOTA_SPEED,
             PARTIAL_FILES, CHECKPOINTS, COST_HOUR, PROVIDER_WINDOWS);
 

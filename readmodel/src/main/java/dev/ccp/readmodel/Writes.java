@@ -14,13 +14,13 @@ public final class Writes {
     private Writes() {
     }
 
-    /** {@code samples}: idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance, session_id, project, cost_pusd, list_cost_pusd, first_idx, member. */
+    /** {@code samples}: idx, seq, ts_us, req_id, model, upstream_model, lane, provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance, session_id, project, cost_pusd, list_cost_pusd, first_idx, member, cache_creation_1h_input_tokens. */
     public static PreparedStatement insertSample(Connection db) throws SQLException {
         return db.prepareStatement("INSERT OR REPLACE INTO samples (idx, seq, ts_us, req_id, model, upstream_model, lane,"
                 + " provider, decision, op, status, header_mode, http, latency_ms, ttfb_ms, input_tokens, output_tokens,"
                 + " cache_creation_input_tokens, cache_read_input_tokens, stop_reason, outcome, attempts, instance,"
-                + " session_id, project, cost_pusd, list_cost_pusd, first_idx, member)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " session_id, project, cost_pusd, list_cost_pusd, first_idx, member, cache_creation_1h_input_tokens)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Retention: ts_us before which, idx up to which samples go. */
@@ -53,24 +53,27 @@ public final class Writes {
                 + " stream_us = stream_us + excluded.stream_us, wall_us = wall_us + excluded.wall_us");
     }
 
-    /** The samples to fold into the rollups, idx after, idx up to: ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_ms, in log order. */
+    /** The samples to fold into the rollups, idx after, idx up to: ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_ms, provider, cost_pusd, list_cost_pusd, in log order. */
     public static PreparedStatement samplesToFold(Connection db) throws SQLException {
         return db.prepareStatement("SELECT ts_us, model, lane, status, outcome, input_tokens, output_tokens, cache_creation_input_tokens,"
-                + " cache_read_input_tokens, latency_ms FROM samples WHERE idx > ? AND idx <= ? ORDER BY idx, seq");
+                + " cache_read_input_tokens, latency_ms, provider, cost_pusd, list_cost_pusd FROM samples WHERE idx > ? AND idx <= ?"
+                + " ORDER BY idx, seq");
     }
 
-    /** One rollup bucket of {@link Tables#ROLLUP_HOUR} or {@link Tables#ROLLUP_DAY} by bucket_start, model, lane: count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_sketch. */
+    /** One rollup bucket of {@link Tables#ROLLUP_HOUR} or {@link Tables#ROLLUP_DAY} by bucket_start, model, lane: count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_sketch, unpriced, list_unpriced, offloaded, cost_pusd, list_cost_pusd, saved_pusd (the last six NULL in a row folded before rollups carried cost). */
     public static PreparedStatement readRollup(Connection db, String table) throws SQLException {
         return db.prepareStatement("SELECT count, errors, input_tokens, output_tokens,"
-                + " cache_creation_input_tokens, cache_read_input_tokens, latency_sketch FROM " + Tables.rollup(table)
+                + " cache_creation_input_tokens, cache_read_input_tokens, latency_sketch,"
+                + " unpriced, list_unpriced, offloaded, cost_pusd, list_cost_pusd, saved_pusd FROM " + Tables.rollup(table)
                 + " WHERE bucket_start = ? AND model = ? AND lane = ?");
     }
 
-    /** Writes a rollup bucket: bucket_start, model, lane, count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_p50_ms, latency_p95_ms, latency_sketch. */
+    /** Writes a rollup bucket: bucket_start, model, lane, count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, latency_p50_ms, latency_p95_ms, latency_sketch, unpriced, list_unpriced, offloaded, cost_pusd, list_cost_pusd, saved_pusd. */
     public static PreparedStatement writeRollup(Connection db, String table) throws SQLException {
         return db.prepareStatement("INSERT OR REPLACE INTO " + Tables.rollup(table) + " (bucket_start, model, lane,"
                 + " count, errors, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens,"
-                + " latency_p50_ms, latency_p95_ms, latency_sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " latency_p50_ms, latency_p95_ms, latency_sketch, unpriced, list_unpriced, offloaded, cost_pusd,"
+                + " list_cost_pusd, saved_pusd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /** Whether {@code partial_files} has any row. */

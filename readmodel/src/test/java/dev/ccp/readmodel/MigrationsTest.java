@@ -50,4 +50,34 @@ class MigrationsTest {
             assertTrue(again.isValid(1), "opening a second time finds nothing more to add");
         }
     }
+
+    @Test
+    void older_rollup_tables_gain_the_money_columns_null_in_the_rows_already_there() throws Exception {
+        Path db = dir.resolve("ccp.sqlite3");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String t : List.of("rollup_hour", "rollup_day")) {
+                s.execute("CREATE TABLE " + t + " (bucket_start INTEGER NOT NULL, model TEXT NOT NULL, lane TEXT NOT NULL,"
+                        + " count INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,"
+                        + " output_tokens INTEGER NOT NULL, cache_creation_input_tokens INTEGER NOT NULL,"
+                        + " cache_read_input_tokens INTEGER NOT NULL, latency_p50_ms REAL, latency_p95_ms REAL,"
+                        + " latency_sketch BLOB NOT NULL, PRIMARY KEY (bucket_start, model, lane)) WITHOUT ROWID");
+                s.execute("INSERT INTO " + t + " VALUES (0, 'claude-sonnet-4-5', 'anthropic', 3, 0, 10, 20, 0, 0, 1, 2, x'00')");
+            }
+        }
+        try (Connection c = Database.open(db); Statement s = c.createStatement()) {
+            for (String t : List.of("rollup_hour", "rollup_day")) {
+                try (ResultSet rs = s.executeQuery("SELECT count, unpriced, list_unpriced, offloaded, cost_pusd, list_cost_pusd,"
+                        + " saved_pusd FROM " + t)) {
+                    assertTrue(rs.next());
+                    assertEquals(3, rs.getLong(1), t + " keeps its row");
+                    for (int i = 2; i <= 7; i++) {
+                        assertEquals(null, rs.getObject(i), t + " column " + i + ": not priced until a rebuild");
+                    }
+                }
+            }
+            CostTable.Report report = CostTable.report(c, CostTable.By.LANE, 0);
+            assertEquals(3, report.total().requests());
+            assertEquals(3, report.total().unpriced(), "an old row's requests read as unpriced, never as free");
+        }
+    }
 }

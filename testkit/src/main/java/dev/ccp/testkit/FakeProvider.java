@@ -59,6 +59,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(1);
     private final AtomicInteger closedByPeer = new AtomicInteger();
     private volatile boolean countTokens = true;
+    private volatile boolean oneHourCacheWrites;
     private final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FakeProvider(String name, String prefix, boolean zaiFlavour) {
@@ -192,6 +193,12 @@ public final class FakeProvider implements AutoCloseable {
         return this;
     }
 
+    /** From now on reports its cache writes split by lifetime, as Anthropic does: 1 of the 3 for 5 minutes, 2 for an hour. */
+    public FakeProvider withOneHourCacheWrites() {
+        oneHourCacheWrites = true;
+        return this;
+    }
+
     public FakeProvider withoutCountTokens() {
         countTokens = false;
         return this;
@@ -227,7 +234,9 @@ public final class FakeProvider implements AutoCloseable {
         // Z.AI omits cache_creation_input_tokens.
         return zaiFlavour
                 ? "{\"input_tokens\":25,\"cache_read_input_tokens\":7,\"output_tokens\":" + output + "}"
-                : "{\"input_tokens\":25,\"cache_creation_input_tokens\":3,\"cache_read_input_tokens\":7,\"output_tokens\":" + output + "}";
+                : "{\"input_tokens\":25,\"cache_creation_input_tokens\":3,"
+                + (oneHourCacheWrites ? "\"cache_creation\":{\"ephemeral_5m_input_tokens\":1,\"ephemeral_1h_input_tokens\":2}," : "")
+                + "\"cache_read_input_tokens\":7,\"output_tokens\":" + output + "}";
     }
 
     private String messageStart(String model) {

@@ -80,7 +80,8 @@ final class WhatIf {
     }
 
     void add(SampleTokens.Row r) {
-        TokenUsage u = TokenUsage.of(r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheReadTokens());
+        TokenUsage u = new TokenUsage(r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheWrite1hTokens(),
+                r.cacheReadTokens());
         Instant at = Instant.ofEpochSecond(Math.floorDiv(r.tsUs(), 1_000_000L));
         String served = r.upstreamModel() != null ? r.upstreamModel() : r.model();
         recorded.add(r.provider(), u, Pricing.of(prices, r.provider(), served, r.model(), u, at));

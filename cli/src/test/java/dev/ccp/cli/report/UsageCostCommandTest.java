@@ -45,9 +45,9 @@ class UsageCostCommandTest {
 
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("SESSION"), r.out());
-        assertEquals(List.of("s1", "2", "0", "0", "1.044", "1.044", "0"), cells(r.out(), "s1"));
+        assertEquals(List.of("s1", "2", "0", "0", "1.053", "1.053", "0"), cells(r.out(), "s1"));
         assertEquals(List.of("s2", "2", "1", "1", "0.082", "0.15", "0.068"), cells(r.out(), "s2"));
-        assertEquals(List.of("total", "4", "1", "1", "1.126", "1.194", "0.068"), cells(r.out(), "total"));
+        assertEquals(List.of("total", "4", "1", "1", "1.135", "1.203", "0.068"), cells(r.out(), "total"));
         assertTrue(r.out().contains("unpriced 1 request: "), r.out());
     }
 
@@ -62,7 +62,7 @@ class UsageCostCommandTest {
         assertEquals("project", doc.get("by").asText());
         assertEquals("2025-12-31T00:00:00Z", doc.get("since").asText());
         assertEquals("alpha", doc.at("/rows/0/project").asText());
-        assertEquals("1.044", doc.at("/rows/0/cost_usd").decimalValue().toPlainString());
+        assertEquals("1.053", doc.at("/rows/0/cost_usd").decimalValue().toPlainString());
         // Under a plan zai charges nothing per token: beta's offloaded request costs 0 and saves its list price.
         assertEquals("0", doc.at("/rows/1/cost_usd").decimalValue().toPlainString());
         assertEquals("0.15", doc.at("/rows/1/saved_usd").decimalValue().toPlainString());

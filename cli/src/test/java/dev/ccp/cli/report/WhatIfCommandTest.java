@@ -59,10 +59,10 @@ class WhatIfCommandTest {
         assertEquals(List.of("274020", "20"), cells(r.out(), "tokens anthropic"));
         assertEquals(List.of("110000", "384000"), cells(r.out(), "tokens zai"));
         assertEquals(List.of("25.0%", "75.0%"), cells(r.out(), "offload share"));
-        // Sonnet on glm-4.6: 0.0165 and 0.0988 (no long-context tier there), plus the haiku request's 0.082.
-        assertEquals(List.of("1.126", "0.1973"), cells(r.out(), "cost USD"));
-        assertEquals(List.of("1.194", "1.194"), cells(r.out(), "list USD"));
-        assertEquals(List.of("0.068", "0.9967"), cells(r.out(), "saved USD"));
+        // Sonnet on glm-4.6: 0.0165 and 0.0988 (no long-context tier, no 1-hour cache rate there), plus the haiku request's 0.082.
+        assertEquals(List.of("1.135", "0.1973"), cells(r.out(), "cost USD"));
+        assertEquals(List.of("1.203", "1.203"), cells(r.out(), "list USD"));
+        assertEquals(List.of("0.068", "1.0057"), cells(r.out(), "saved USD"));
         assertEquals(List.of("1", "1"), cells(r.out(), "unpriced"));
         assertEquals(before, Files.readString(cc.paths().usageJsonl()), "read-only: no projection changes");
 

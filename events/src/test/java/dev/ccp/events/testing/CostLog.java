@@ -15,15 +15,16 @@ import java.util.List;
  * A log whose costs are known to the pico-dollar, with the price table that prices it. Four requests
  * on 2026-01-01 (UTC), written as the proxy writes them:
  * <ol>
- *   <li>s1/alpha: claude-sonnet-4-5 on anthropic, 1,000 in, 2,000 out, 10,000 cache write, 50,000 cache read:
- *       3,000 + 30,000 + 37,500 + 15,000 µ$ = 0.0855 (list the same)</li>
+ *   <li>s1/alpha: claude-sonnet-4-5 on anthropic, 1,000 in, 2,000 out, 10,000 cache write of which 4,000 to the
+ *       1-hour cache, 50,000 cache read: 3,000 + 30,000 + 6,000 × 3.75 + 4,000 × 6 + 15,000 µ$
+ *       = 3,000 + 30,000 + 22,500 + 24,000 + 15,000 µ$ = 0.0945 (list the same; 0.0855 if all writes were 5-minute)</li>
  *   <li>s1/alpha: claude-sonnet-4-5 on anthropic, 150,000 in + 60,000 cache read (above 200k), 1,000 out:
  *       900,000 + 36,000 + 22,500 µ$ at the higher tier = 0.9585 (list the same)</li>
  *   <li>s2/beta: claude-haiku-4-5 offloaded to zai as glm-4.6, 100,000 in, 10,000 out:
  *       cost 60,000 + 22,000 µ$ = 0.082, list 100,000 + 50,000 µ$ = 0.15, saved 0.068</li>
  *   <li>s2/beta: claude-mystery-1 on anthropic, 10 in, 10 out: no price, cost and list cost null</li>
  * </ol>
- * Totals: cost 1.126 over 3 priced requests, list 1.194, saved 0.068, 1 unpriced. With zai's rates
+ * Totals: cost 1.135 over 3 priced requests, list 1.203, saved 0.068, 1 unpriced. With zai's rates
  * doubled ({@link #PRICES_ZAI_DOUBLED}) only request 3's cost changes: 0.164, saved −0.014. The
  * sonnet answers carry Anthropic's plan-window headers: 5h utilisation 0.42 then 0.93.
  */
@@ -69,16 +70,16 @@ public final class CostLog {
 
     public static List<Event> events() {
         List<Event> out = new ArrayList<>();
-        request(out, 1, "s1", "alpha", "claude-sonnet-4-5", "anthropic", null, "default_route", 1_000, 2_000, 10_000, 50_000, 0.42);
-        request(out, 2, "s1", "alpha", "claude-sonnet-4-5", "anthropic", null, "default_route", 150_000, 1_000, 0, 60_000, 0.93);
-        request(out, 3, "s2", "beta", "claude-haiku-4-5", "zai", "glm-4.6", "model_route", 100_000, 10_000, 0, 0, null);
-        request(out, 4, "s2", "beta", "claude-mystery-1", "anthropic", null, "default_route", 10, 10, 0, 0, null);
+        request(out, 1, "s1", "alpha", "claude-sonnet-4-5", "anthropic", null, "default_route", 1_000, 2_000, 10_000, 4_000, 50_000, 0.42);
+        request(out, 2, "s1", "alpha", "claude-sonnet-4-5", "anthropic", null, "default_route", 150_000, 1_000, 0, 0, 60_000, 0.93);
+        request(out, 3, "s2", "beta", "claude-haiku-4-5", "zai", "glm-4.6", "model_route", 100_000, 10_000, 0, 0, 0, null);
+        request(out, 4, "s2", "beta", "claude-mystery-1", "anthropic", null, "default_route", 10, 10, 0, 0, 0, null);
         return out;
     }
 
     private static void request(List<Event> out, int n, String session, String project, String model, String provider,
                                 String upstreamModel, String decision, long in, long outTokens, long cacheWrite,
-                                long cacheRead, Double fiveHour) {
+                                long cacheWrite1h, long cacheRead, Double fiveHour) {
         String req = "req_cost_" + n;
         long t = T0_US + n * 60_000_000L;
         out.add(new Event.RequestReceived("c" + n + "a", req, t, INSTANCE, "POST", "/v1/messages", null, model, true, 300,
@@ -91,7 +92,7 @@ public final class CostLog {
         out.add(new Event.UpstreamAttempt("c" + n + "c", req, t + 20, INSTANCE, 1, provider, "http://127.0.0.1/v1/messages",
                 "h1", 200, 100_000, "response", null, limits == null ? null : CREDENTIAL, limits));
         out.add(new Event.ResponseCompleted("c" + n + "d", req, t + 500_000, INSTANCE, 200, "stream", 500_000, 40_000,
-                in, outTokens, cacheWrite, cacheRead, "end_turn", "h1", "ok", 1000, null));
+                in, outTokens, cacheWrite, cacheRead, "end_turn", "h1", "ok", 1000, null, cacheWrite1h == 0 ? null : cacheWrite1h));
     }
 
     /** Appends the fixture to the log in {@code queueDir}. */

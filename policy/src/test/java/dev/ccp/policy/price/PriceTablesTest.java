@@ -159,6 +159,33 @@ class PriceTablesTest {
     }
 
     @Test
+    void the_shipped_table_prices_newer_models_at_their_own_rates_not_at_an_older_name_they_contain() {
+        Path shipped = Path.of(System.getProperty("ccp.root", "..")).resolve("configs/prices.yaml");
+        PriceTable t = PriceTables.load(PriceFiles.only(shipped), PROVIDERS);
+        Instant dec2026 = Instant.parse("2026-12-01T10:00:00Z");
+        TokenUsage u = TokenUsage.of(100_000, 100_000, 0, 0);
+        // claude-opus-4 (15/75) is a substring of these: they must find their own entries first.
+        assertEquals("3", Money.text(Pricing.cost(t, "anthropic", "claude-opus-4-6", u, dec2026)));
+        assertEquals("3", Money.text(Pricing.cost(t, "anthropic", "claude-opus-4-8", u, dec2026)));
+        assertEquals("3", Money.text(Pricing.cost(t, "anthropic", "claude-opus-5", u, dec2026)));
+        assertEquals("2.4", Money.text(Pricing.cost(t, "anthropic", "claude-opus-5-5", u, dec2026)));
+        assertEquals("1.2", Money.text(Pricing.cost(t, "anthropic", "claude-sonnet-5-5", u, dec2026)));
+        assertEquals("2.4", Money.text(Pricing.cost(t, "anthropic", "claude-sonnet-4-6", TokenUsage.of(300_000, 100_000, 0, 0), dec2026)),
+                "claude-sonnet-4's long-context tier is not applied to Sonnet 4.6 (not confirmed for it)");
+        // Sonnet 5.5's cache hits: 0.20 before 2026-10-07, 0.10 from then on.
+        TokenUsage hits = TokenUsage.of(0, 0, 0, 1_000_000);
+        assertEquals("0.2", Money.text(Pricing.cost(t, "anthropic", "claude-sonnet-5-5", hits, Instant.parse("2026-10-06T12:00:00Z"))));
+        assertEquals("0.1", Money.text(Pricing.cost(t, "anthropic", "claude-sonnet-5-5", hits, Instant.parse("2026-10-07T00:00:00Z"))));
+        // A 1-hour cache write costs twice the base input price.
+        TokenUsage oneHour = new TokenUsage(0, 0, 100_000, 100_000, 0);
+        assertEquals("0.6", Money.text(Pricing.cost(t, "anthropic", "claude-sonnet-4-5", oneHour, dec2026)));
+        assertEquals("1", Money.text(Pricing.cost(t, "anthropic", "claude-opus-4-5", oneHour, dec2026)));
+        assertEquals("0.047", Money.text(Pricing.cost(t, "zai", "glm-4.7-flash", u, dec2026)), "not at glm-4.7's rates");
+        assertEquals("0.28", Money.text(Pricing.cost(t, "zai", "glm-4.7", u, dec2026)));
+        assertNull(Pricing.cost(t, "zai", "glm-5.1", u, dec2026), "unconfirmed: unpriced rather than guessed");
+    }
+
+    @Test
     void a_broken_edit_is_refused_and_the_last_good_table_stays_in_force_until_a_good_one(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("prices.yaml");
         Files.writeString(file, "prices:\n  - {provider: zai, match: glm, effective_from: 2025-01-01, input: 1, output: 1}\n");

@@ -10,13 +10,14 @@ package dev.ccp.projector.projection;
  * table, never read from an event: null when unpriced (or not priced yet).
  * {@code sessionId} is Claude Code's session id from {@code RequestReceived}; {@code firstIndex} is the
  * queue index of the request's first event, where a reader of its event trail starts.
+ * {@code cacheWrite1hTokens} is the part of the cache writes made to the 1-hour cache (0 when the log did not split them).
  */
 public record FinishedRequest(long index, int seq, long tsUs, String reqId, String instance,
                               String model, String upstreamModel, String lane, String provider,
                               String decision, String op, int status, String headerMode, String http,
                               long latencyUs, long ttfbUs,
                               long inputTokens, long outputTokens,
-                              long cacheCreationInputTokens, long cacheReadInputTokens,
+                              long cacheCreationInputTokens, long cacheReadInputTokens, long cacheWrite1hTokens,
                               String stopReason, String outcome, int attempts,
                               String sessionId, String project, Long cost, Long listCost, long firstIndex,
                               String member) {
@@ -30,20 +31,20 @@ public record FinishedRequest(long index, int seq, long tsUs, String reqId, Stri
                            long cacheCreationInputTokens, long cacheReadInputTokens,
                            String stopReason, String outcome, int attempts) {
         this(index, seq, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status, headerMode,
-                http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens,
+                http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens, 0,
                 stopReason, outcome, attempts, null, null, null, null, index, null);
     }
 
     public FinishedRequest withSeq(int n) {
         return new FinishedRequest(index, n, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
                 headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
-                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, project, cost, listCost, firstIndex, member);
+                cacheReadInputTokens, cacheWrite1hTokens, stopReason, outcome, attempts, sessionId, project, cost, listCost, firstIndex, member);
     }
 
     public FinishedRequest withCosts(Long providerCost, Long list) {
         return new FinishedRequest(index, seq, tsUs, reqId, instance, model, upstreamModel, lane, provider, decision, op, status,
                 headerMode, http, latencyUs, ttfbUs, inputTokens, outputTokens, cacheCreationInputTokens,
-                cacheReadInputTokens, stopReason, outcome, attempts, sessionId, project, providerCost, list, firstIndex, member);
+                cacheReadInputTokens, cacheWrite1hTokens, stopReason, outcome, attempts, sessionId, project, providerCost, list, firstIndex, member);
     }
 
     /** The model the serving provider was asked for: the route's rewrite, else the client's. */
@@ -53,6 +54,11 @@ public record FinishedRequest(long index, int seq, long tsUs, String reqId, Stri
 
     /** Served by a provider other than the one list prices are measured against. */
     public boolean offloaded() {
+        return offloadedBy(provider);
+    }
+
+    /** Whether a request served by {@code provider} was offloaded (served by other than the list-price provider). */
+    public static boolean offloadedBy(String provider) {
         return provider != null && !provider.equals(dev.ccp.policy.price.PriceTable.LIST_PROVIDER);
     }
 

@@ -173,7 +173,7 @@ public final class RequestJoin {
         return new FinishedRequest(index, 0, e.tsUs(), e.reqId(), e.instance(), e.model(), null, e.lane(), e.provider(),
                 e.decision(), e.op(), e.status(), e.headerMode(), e.http(),
                 Math.round(e.latencyMs() * 1000), e.ttfbMs() < 0 ? -1 : Math.round(e.ttfbMs() * 1000),
-                e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
+                e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(), 0,
                 e.stopReason(), e.outcome(), e.attempts(), null, null, null, null, index, member);
     }
 
@@ -260,14 +260,14 @@ public final class RequestJoin {
                     decision, op, e.status(), headerMode, e.http() != null ? e.http() : http,
                     e.latencyUs(), e.ttfbUs() < 0 ? -1 : e.ttfbUs(),
                     e.inputTokens(), e.outputTokens(), e.cacheCreationInputTokens(), e.cacheReadInputTokens(),
-                    e.stopReason(), e.outcome(), attempts, sessionId, project, null, null, firstIndex, member);
+                    e.cacheWrite1hTokens(), e.stopReason(), e.outcome(), attempts, sessionId, project, null, null, firstIndex, member);
         }
 
         FinishedRequest lost(long index, String member) {
             long start = receivedTsUs != null ? receivedTsUs : firstTsUs;
             return new FinishedRequest(index, 0, lastTsUs, reqId, instance, model, upstreamModel, lane, provider,
                     decision, opFromStream(), 0, headerMode, http, Math.max(0, lastTsUs - start), -1,
-                    0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null, firstIndex, member);
+                    0, 0, 0, 0, 0, null, Outcomes.PROXY_LOST, attempts, sessionId, project, null, null, firstIndex, member);
         }
 
         private String opFromStream() {

@@ -46,7 +46,8 @@ public final class RequestPricer {
     }
 
     static FinishedRequest price(PriceTable table, FinishedRequest r) {
-        TokenUsage usage = TokenUsage.of(r.inputTokens(), r.outputTokens(), r.cacheCreationInputTokens(), r.cacheReadInputTokens());
+        TokenUsage usage = new TokenUsage(r.inputTokens(), r.outputTokens(), r.cacheCreationInputTokens(),
+                r.cacheWrite1hTokens(), r.cacheReadInputTokens());
         Instant at = Instant.ofEpochSecond(Math.floorDiv(r.tsUs(), 1_000_000L));
         Pricing.RequestCost c = Pricing.of(table, r.provider(), r.servedModel(), r.model(), usage, at);
         return r.withCosts(c.cost(), c.listCost());

@@ -28,7 +28,7 @@ import java.util.TreeMap;
 public final class SqliteProjection implements Projection {
     public static final String NAME = "sqlite";
     /** The checkpoint of the rollups: samples up to this index are folded into them. */
-    public static final String ROLLUPS = "sqlite-rollups";
+    public static final String ROLLUPS = Tables.ROLLUPS_CHECKPOINT;
 
     private final Duration sampleTtl;
     private final ProjectorMetrics metrics;
@@ -143,6 +143,7 @@ public final class SqliteProjection implements Projection {
             setPicos(insert, 27, r.listCost());
             insert.setLong(28, r.firstIndex());
             insert.setString(29, r.member());
+            insert.setLong(30, r.cacheWrite1hTokens());
             insert.addBatch();
         }
         if (!samples.isEmpty()) {

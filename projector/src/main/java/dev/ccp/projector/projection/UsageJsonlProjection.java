@@ -118,6 +118,7 @@ public final class UsageJsonlProjection implements Projection {
         usd(sb, r.cost());
         sb.append(",\"list_cost_usd\":");
         usd(sb, r.listCost());
+        sb.append(",\"cache_creation_1h_input_tokens\":").append(r.cacheWrite1hTokens());
         if (r.member() != null) {
             // Only when the log names one, so a log older than members rebuilds to the same bytes.
             sb.append(",\"member\":");

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Folds samples into the hourly and daily rollups. Every column only adds (counts, tokens, errors and
- * a {@link LatencySketch} for the percentiles), so the rollups are the same whenever and in however
+ * Folds samples into the hourly and daily rollups. Every column only adds (counts, tokens, errors, the
+ * requests' cost, list cost and savings in pico-dollars with the unpriced ones counted, and a
+ * {@link LatencySketch} for the percentiles), so the rollups are the same whenever and in however
  * many steps they are published, and whether or not retention has pruned the samples already folded.
  */
 public final class Rollups {
@@ -35,9 +36,13 @@ public final class Rollups {
                 while (rs.next()) {
                     int status = rs.getInt(4);
                     String outcome = rs.getString(5);
+                    String provider = rs.getString(11);
+                    Long cost = picos(rs, 12);
+                    Long listCost = picos(rs, 13);
                     f.add(rs.getLong(1), rs.getString(2), rs.getString(3),
                             status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome)),
-                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), Math.round(rs.getDouble(10) * 1000));
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), Math.round(rs.getDouble(10) * 1000),
+                            new Money(cost, listCost, FinishedRequest.offloadedBy(provider)));
                 }
             }
         }
@@ -49,7 +54,8 @@ public final class Rollups {
         Folding f = new Folding();
         for (FinishedRequest r : samples) {
             f.add(r.tsUs(), r.model(), r.lane(), r.isError(), r.inputTokens(), r.outputTokens(),
-                    r.cacheCreationInputTokens(), r.cacheReadInputTokens(), r.latencyUs());
+                    r.cacheCreationInputTokens(), r.cacheReadInputTokens(), r.latencyUs(),
+                    new Money(r.cost(), r.listCost(), r.offloaded()));
         }
         return f.write(db);
     }
@@ -58,14 +64,15 @@ public final class Rollups {
         final Map<Key, Bucket> hour = new TreeMap<>();
         final Map<Key, Bucket> day = new TreeMap<>();
 
-        void add(long tsUs, String model, String lane, boolean error, long in, long out, long cc, long cr, long latencyUs) {
+        void add(long tsUs, String model, String lane, boolean error, long in, long out, long cc, long cr, long latencyUs,
+                 Money money) {
             long tsS = Math.floorDiv(tsUs, 1_000_000L);
             String m = orUnknown(model);
             String l = orUnknown(lane);
             hour.computeIfAbsent(new Key(Math.floorDiv(tsS, 3600L) * 3600L, m, l), k -> new Bucket())
-                    .add(error, in, out, cc, cr, latencyUs);
+                    .add(error, in, out, cc, cr, latencyUs, money);
             day.computeIfAbsent(new Key(Math.floorDiv(tsS, 86_400L) * 86_400L, m, l), k -> new Bucket())
-                    .add(error, in, out, cc, cr, latencyUs);
+                    .add(error, in, out, cc, cr, latencyUs, money);
         }
 
         long write(Connection db) throws SQLException {
@@ -94,6 +101,14 @@ public final class Rollups {
                         b.cacheCreation += rs.getLong(5);
                         b.cacheRead += rs.getLong(6);
                         b.latency.merge(LatencySketch.fromBytes(rs.getBytes(7)));
+                        long before = rs.getLong(1);
+                        // A row folded before rollups carried cost (NULL): its requests stay unpriced until a rebuild.
+                        b.unpriced += orElse(rs, 8, before);
+                        b.listUnpriced += orElse(rs, 9, before);
+                        b.offloaded += orElse(rs, 10, 0);
+                        b.cost = Math.addExact(b.cost, orElse(rs, 11, 0));
+                        b.listCost = Math.addExact(b.listCost, orElse(rs, 12, 0));
+                        b.saved = Math.addExact(b.saved, orElse(rs, 13, 0));
                     }
                 }
                 write.setLong(1, k.start());
@@ -108,11 +123,34 @@ public final class Rollups {
                 write.setDouble(10, b.latency.percentile(0.50) / 1000.0);
                 write.setDouble(11, b.latency.percentile(0.95) / 1000.0);
                 write.setBytes(12, b.latency.toBytes());
+                write.setLong(13, b.unpriced);
+                write.setLong(14, b.listUnpriced);
+                write.setLong(15, b.offloaded);
+                write.setLong(16, b.cost);
+                write.setLong(17, b.listCost);
+                write.setLong(18, b.saved);
                 write.addBatch();
             }
             write.executeBatch();
         }
         return buckets.size();
+    }
+
+    private static long orElse(ResultSet rs, int column, long otherwise) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? otherwise : v;
+    }
+
+    private static Long picos(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** One request's money: its cost and list cost in pico-dollars (null when unpriced), and whether it was offloaded. */
+    private record Money(Long cost, Long listCost, boolean offloaded) {
+        long saved() {
+            return offloaded && cost != null && listCost != null ? listCost - cost : 0;
+        }
     }
 
     private static String orUnknown(String s) {
@@ -137,9 +175,29 @@ public final class Rollups {
         long out;
         long cacheCreation;
         long cacheRead;
+        long unpriced;
+        long listUnpriced;
+        long offloaded;
+        long cost;
+        long listCost;
+        long saved;
         final LatencySketch latency = new LatencySketch();
 
-        void add(boolean error, long in, long out, long cc, long cr, long latencyUs) {
+        void add(boolean error, long in, long out, long cc, long cr, long latencyUs, Money money) {
+            if (money.cost() == null) {
+                unpriced++;
+            } else {
+                cost = Math.addExact(cost, money.cost());
+            }
+            if (money.listCost() == null) {
+                listUnpriced++;
+            } else {
+                listCost = Math.addExact(listCost, money.listCost());
+            }
+            if (money.offloaded()) {
+                offloaded++;
+            }
+            saved = Math.addExact(saved, money.saved());
             count++;
             if (error) {
                 errors++;

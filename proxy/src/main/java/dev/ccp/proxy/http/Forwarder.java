@@ -606,7 +606,8 @@ final class Forwarder {
                     ending.status(), op, latency / 1000, ttfbNanos < 0 ? -1 : ttfbNanos / 1000,
                     u == null ? 0 : u.inputTokens(), u == null ? 0 : u.outputTokens(),
                     u == null ? 0 : u.cacheCreationInputTokens(), u == null ? 0 : u.cacheReadInputTokens(),
-                    u == null ? null : u.stopReason(), http, ending.outcome().wire(), bytesRelayed, ending.errorType());
+                    u == null ? null : u.stopReason(), http, ending.outcome().wire(), bytesRelayed, ending.errorType(),
+                    u == null || u.cacheCreation1hInputTokens() <= 0 ? null : u.cacheCreation1hInputTokens());
             if (beforeTheEnd) {
                 ctx.events().offerAndWait(completed);
             } else {

@@ -73,6 +73,10 @@ public final class JsonUsageParser {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
+            if ("cache_creation".equals(name) && v == JsonToken.START_OBJECT) {
+                readCacheCreation(p, usage);
+                continue;
+            }
             if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
                 p.skipChildren();
                 continue;
@@ -86,6 +90,19 @@ public final class JsonUsageParser {
                 default -> {
                     // Other counters (server_tool_use, ...) are not recorded.
                 }
+            }
+        }
+    }
+
+    /** The 1-hour part of the cache writes, from {@code usage.cache_creation} (the parser is on its START_OBJECT). */
+    private static void readCacheCreation(JsonParser p, Usage usage) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("ephemeral_1h_input_tokens".equals(name) && v == JsonToken.VALUE_NUMBER_INT) {
+                usage.cacheCreation1hInputTokens = p.getValueAsLong();
+            } else {
+                p.skipChildren();
             }
         }
     }

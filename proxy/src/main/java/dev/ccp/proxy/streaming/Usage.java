@@ -8,6 +8,8 @@ public final class Usage {
     long inputTokens;
     long outputTokens;
     long cacheCreationInputTokens;
+    /** The part of the cache writes made to the 1-hour cache ({@code cache_creation.ephemeral_1h_input_tokens}). */
+    long cacheCreation1hInputTokens;
     long cacheReadInputTokens;
     String stopReason;
     String errorType;
@@ -23,6 +25,11 @@ public final class Usage {
 
     public long cacheCreationInputTokens() {
         return cacheCreationInputTokens;
+    }
+
+    /** The 1-hour part of {@link #cacheCreationInputTokens()}: 0 when the answer did not split its cache writes. */
+    public long cacheCreation1hInputTokens() {
+        return cacheCreation1hInputTokens;
     }
 
     public long cacheReadInputTokens() {
@@ -59,6 +66,9 @@ public final class Usage {
         }
         if (usage.path("cache_read_input_tokens").isNumber()) {
             cacheReadInputTokens = usage.path("cache_read_input_tokens").asLong();
+        }
+        if (usage.path("cache_creation").path("ephemeral_1h_input_tokens").isNumber()) {
+            cacheCreation1hInputTokens = usage.path("cache_creation").path("ephemeral_1h_input_tokens").asLong();
         }
     }
 }

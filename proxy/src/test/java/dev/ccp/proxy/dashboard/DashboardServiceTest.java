@@ -174,8 +174,8 @@ class DashboardServiceTest {
             for (String range : new String[] {"hour", "day", "30d"}) {
                 JsonNode money = JSON.readTree(get(proxy, "/dashboard/api/overview?range=" + range).body()).get("money");
                 assertTrue(money.get("available").asBoolean(), range + ": " + money);
-                assertEquals("1.126", money.get("cost_usd").decimalValue().toPlainString(), range);
-                assertEquals("1.194", money.get("list_cost_usd").decimalValue().toPlainString(), range);
+                assertEquals("1.135", money.get("cost_usd").decimalValue().toPlainString(), range);
+                assertEquals("1.203", money.get("list_cost_usd").decimalValue().toPlainString(), range);
                 assertEquals("0.068", money.get("saved_usd").decimalValue().toPlainString(), range);
                 assertEquals(1, money.get("unpriced_requests").asLong(), range);
                 assertEquals(4, money.get("requests").asLong(), range);

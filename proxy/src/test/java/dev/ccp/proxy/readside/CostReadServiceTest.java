@@ -56,12 +56,12 @@ class CostReadServiceTest {
         JsonNode doc = JSON.readTree(r.body());
         assertEquals("session", doc.get("by").asText());
         assertEquals("s1", doc.at("/rows/0/session").asText());
-        assertEquals("1.044", doc.at("/rows/0/cost_usd").decimalValue().toPlainString());
+        assertEquals("1.053", doc.at("/rows/0/cost_usd").decimalValue().toPlainString());
         assertEquals("s2", doc.at("/rows/1/session").asText());
         assertEquals("0.082", doc.at("/rows/1/cost_usd").decimalValue().toPlainString());
         assertEquals("0.15", doc.at("/rows/1/list_cost_usd").decimalValue().toPlainString());
         assertEquals("0.068", doc.at("/rows/1/saved_usd").decimalValue().toPlainString());
-        assertEquals("1.126", doc.at("/total/cost_usd").decimalValue().toPlainString());
+        assertEquals("1.135", doc.at("/total/cost_usd").decimalValue().toPlainString());
         assertEquals(1, doc.get("unpriced_requests").asInt());
 
         HttpResponse<String> bad = get("?by=colour");

@@ -48,4 +48,18 @@ class JsonUsageParserTest {
         assertEquals(0, parse("not json").outputTokens());
         assertEquals(0, parse("[1,2]").outputTokens());
     }
+
+    @Test
+    void theOneHourPartOfTheCacheWritesIsRead() {
+        Usage u = parse("""
+                {"type":"message","usage":{"input_tokens":10,"cache_creation_input_tokens":1500,
+                 "cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":500},
+                 "cache_read_input_tokens":7,"output_tokens":3},"stop_reason":"end_turn"}""");
+        assertEquals(1500, u.cacheCreationInputTokens());
+        assertEquals(500, u.cacheCreation1hInputTokens());
+        assertEquals(7, u.cacheReadInputTokens());
+        assertEquals(3, u.outputTokens());
+        assertEquals(0, parse("{\"usage\":{\"cache_creation_input_tokens\":4}}").cacheCreation1hInputTokens(),
+                "no split: every write is a 5-minute one");
+    }
 }

@@ -69,4 +69,22 @@ class SseUsageParserTest {
         assertEquals("overloaded_error", p.usage().errorType());
         assertFalse(p.usage().messageStop());
     }
+
+    @Test
+    void theOneHourPartOfTheCacheWritesIsReadFromMessageStart() {
+        String stream = """
+                event: message_start
+                data: {"type":"message_start","message":{"usage":{"input_tokens":3,"cache_creation_input_tokens":2048,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":2048},"output_tokens":1}}}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}
+
+                """;
+        SseUsageParser p = new SseUsageParser();
+        byte[] b = stream.getBytes(StandardCharsets.UTF_8);
+        p.feed(b, 0, b.length);
+        assertEquals(2048, p.usage().cacheCreationInputTokens());
+        assertEquals(2048, p.usage().cacheCreation1hInputTokens());
+        assertEquals(9, p.usage().outputTokens());
+    }
 }
