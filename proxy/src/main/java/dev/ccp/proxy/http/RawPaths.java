@@ -17,19 +17,40 @@ final class RawPaths {
         if (rawPath == null || !rawPath.startsWith("/")) {
             return "the request path must be absolute (start with /)";
         }
-        String[] segments = rawPath.substring(1).split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            String decoded = decode(segments[i]);
-            if (decoded.isEmpty() && i < segments.length - 1) {
+        // Runs twice per request: a scan, no regular expression (String.split with a character
+        // class compiles a Pattern on every call).
+        int length = rawPath.length();
+        int start = 1;
+        while (true) {
+            int slash = rawPath.indexOf('/', start);
+            int end = slash < 0 ? length : slash;
+            String decoded = decode(rawPath.substring(start, end));
+            if (decoded.isEmpty() && slash >= 0) {
                 return "the request path " + rawPath + " has an empty segment (//); send the normalised path";
             }
-            for (String part : decoded.split("[/\\\\]", -1)) {
-                if (part.equals(".") || part.equals("..")) {
-                    return "the request path " + rawPath + " has a . or .. segment; send the normalised path";
+            if (hasDotPart(decoded)) {
+                return "the request path " + rawPath + " has a . or .. segment; send the normalised path";
+            }
+            if (slash < 0) {
+                return null;
+            }
+            start = slash + 1;
+        }
+    }
+
+    /** Whether a decoded segment, cut at {@code /} and {@code \\}, has a part that is {@code .} or {@code ..}. */
+    private static boolean hasDotPart(String decoded) {
+        int partStart = 0;
+        for (int i = 0; i <= decoded.length(); i++) {
+            if (i == decoded.length() || decoded.charAt(i) == '/' || decoded.charAt(i) == '\\') {
+                int len = i - partStart;
+                if ((len == 1 || len == 2) && decoded.charAt(partStart) == '.' && decoded.charAt(i - 1) == '.') {
+                    return true;
                 }
+                partStart = i + 1;
             }
         }
-        return null;
+        return false;
     }
 
     /** Percent-decoding of one segment; a malformed escape is kept as is (it names no dot). */

@@ -42,7 +42,7 @@ public final class OutboundHeaders {
         WritableHeaders<?> out = WritableHeaders.create();
         boolean passthrough = provider.passesClientCredentials();
         for (Header h : client) {
-            String name = h.name().toLowerCase(Locale.ROOT);
+            String name = h.headerName().lowerCase();
             if (NOT_FORWARDED.contains(name)) {
                 continue;
             }
@@ -71,7 +71,7 @@ public final class OutboundHeaders {
 
     /** Whether an upstream response header goes back to the client. */
     public static boolean returned(Header h) {
-        return !NOT_RETURNED.contains(h.name().toLowerCase(Locale.ROOT));
+        return !NOT_RETURNED.contains(h.headerName().lowerCase());
     }
 
     /** The credential mode the client used, for the event (never the value). */

@@ -183,7 +183,13 @@ public final class UpstreamClients implements AutoCloseable {
             boolean tls = "https".equalsIgnoreCase(p.baseUrl().getScheme());
             boolean h1Only = forceH1 || !tls;
             Duration connect = timeouts.dial().plus(tls ? timeouts.tls() : Duration.ZERO);
-            WebClient web = WebClient.builder()
+            var builder = WebClient.builder();
+            if (h1Only) {
+                // The pool dials its connections with no proxy; telling the client so spares it a
+                // system proxy lookup (a URI parse and a ProxySelector call) on every request.
+                builder.proxy(io.helidon.webclient.api.Proxy.noProxy());
+            }
+            WebClient web = builder
                     .connectTimeout(connect)
                     .readTimeout(timeouts.sseIdle())
                     .followRedirects(false)

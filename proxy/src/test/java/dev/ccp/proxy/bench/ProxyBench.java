@@ -79,10 +79,12 @@ public final class ProxyBench {
      *                                 when it runs in process) per request
      * @param serverCpuMicrosPerRequest CPU time of the process(es) between client and fake per request:
      *                                  the proxy's (0 in process) or nginx's master and worker; 0 direct
+     * @param serverJitCpuMicrosPerRequest the part of it spent by the proxy's JIT compiler threads (0 for
+     *                                     nginx): what the proxy pays while it is still compiling
      */
     record Stats(String path, String mode, int concurrency, int requests, double seconds, double rps,
                  double ttfbP50Ms, double ttfbP99Ms, double totalP50Ms, double totalP99Ms, int errors,
-                 double benchCpuMicrosPerRequest, double serverCpuMicrosPerRequest) {
+                 double benchCpuMicrosPerRequest, double serverCpuMicrosPerRequest, double serverJitCpuMicrosPerRequest) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -106,7 +108,7 @@ public final class ProxyBench {
             paths.add(nginx);
         }
         ProxyUnderTest proxy = System.getenv("BENCH_IN_PROCESS") != null ? inProcess(env) : childProcess(env);
-        paths.add(new Server("proxy", proxy.port(), proxy::cpuNanos, proxy.describe(), proxy::stop));
+        paths.add(new Server("proxy", proxy.port(), proxy::cpuNanos, () -> proxy.cpuNanos() == 0 ? 0 : jitCpuNanos(proxy.pid()), proxy.describe(), proxy::stop));
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(clientThreads()).build();
@@ -189,12 +191,12 @@ public final class ProxyBench {
         out.put("load_average_end", loadAfter);
         out.set("runs", json.valueToTree(all));
         System.out.println();
-        System.out.printf("%-6s %-12s %4s %8s %9s %9s %9s %9s %6s %11s %12s%n", "path", "mode", "c", "req/s", "ttfb p50", "ttfb p99",
-                "total p50", "total p99", "errors", "bench cpu/r", "server cpu/r");
+        System.out.printf("%-6s %-12s %4s %8s %9s %9s %9s %9s %6s %11s %12s %9s%n", "path", "mode", "c", "req/s", "ttfb p50", "ttfb p99",
+                "total p50", "total p99", "errors", "bench cpu/r", "server cpu/r", "of it JIT");
         for (Stats s : all) {
-            System.out.printf("%-6s %-12s %4d %8.0f %9.3f %9.3f %9.3f %9.3f %6d %8.0f us %9.0f us%n", s.path(), s.mode(),
+            System.out.printf("%-6s %-12s %4d %8.0f %9.3f %9.3f %9.3f %9.3f %6d %8.0f us %9.0f us %6.0f us%n", s.path(), s.mode(),
                     s.concurrency(), s.rps(), s.ttfbP50Ms(), s.ttfbP99Ms(), s.totalP50Ms(), s.totalP99Ms(), s.errors(),
-                    s.benchCpuMicrosPerRequest(), s.serverCpuMicrosPerRequest());
+                    s.benchCpuMicrosPerRequest(), s.serverCpuMicrosPerRequest(), s.serverJitCpuMicrosPerRequest());
         }
         System.out.println();
         ObjectNode added = out.putObject("added_latency_ms");
@@ -220,11 +222,15 @@ public final class ProxyBench {
                     Stats p = find(all, "proxy", mode, c);
                     ObjectNode v = versusNginx.with(mode).putObject("c" + c);
                     v.put("cpu_per_request_ratio", p.serverCpuMicrosPerRequest() / n.serverCpuMicrosPerRequest());
+                    double compiled = p.serverCpuMicrosPerRequest() - p.serverJitCpuMicrosPerRequest();
+                    v.put("cpu_per_request_ratio_without_jit", compiled / n.serverCpuMicrosPerRequest());
                     v.put("throughput_ratio", p.rps() / n.rps());
                     v.put("added_total_p50_minus_nginx_ms", p.totalP50Ms() - n.totalP50Ms());
                     v.put("added_total_p99_minus_nginx_ms", p.totalP99Ms() - n.totalP99Ms());
-                    System.out.printf("proxy / nginx (%s, c=%d): CPU per request %.2fx, req/s %.2fx, total p50 %+.3f ms, p99 %+.3f ms%n",
-                            mode, c, p.serverCpuMicrosPerRequest() / n.serverCpuMicrosPerRequest(), p.rps() / n.rps(),
+                    System.out.printf("proxy / nginx (%s, c=%d): CPU per request %.2fx (%.2fx without the proxy's JIT threads), "
+                                    + "req/s %.2fx, total p50 %+.3f ms, p99 %+.3f ms%n",
+                            mode, c, p.serverCpuMicrosPerRequest() / n.serverCpuMicrosPerRequest(), compiled / n.serverCpuMicrosPerRequest(),
+                            p.rps() / n.rps(),
                             p.totalP50Ms() - n.totalP50Ms(), p.totalP99Ms() - n.totalP99Ms());
                 }
             }
@@ -254,7 +260,12 @@ public final class ProxyBench {
     private static final int UNPACED_MIN_PER_ROUND = 480;
 
     /** One path the clients can be pointed at: the fake itself, nginx in front of it, or the proxy. */
-    record Server(String name, int port, java.util.function.LongSupplier cpu, String describe, Stopper stopper) {
+    record Server(String name, int port, java.util.function.LongSupplier cpu, java.util.function.LongSupplier jitCpu,
+                  String describe, Stopper stopper) {
+        Server(String name, int port, java.util.function.LongSupplier cpu, String describe, Stopper stopper) {
+            this(name, port, cpu, () -> 0L, describe, stopper);
+        }
+
         static Server direct(int port) {
             return new Server("direct", port, () -> 0L, "the fake provider itself, in the bench JVM", () -> { });
         }
@@ -265,6 +276,10 @@ public final class ProxyBench {
 
         long cpuNanos() {
             return cpu.getAsLong();
+        }
+
+        long jitCpuNanos() {
+            return jitCpu.getAsLong();
         }
 
         void stop() throws Exception {
@@ -384,9 +399,10 @@ public final class ProxyBench {
     }
 
     /** One round's samples, and the CPU time each process used during it. */
-    record Raw(long[] ttfb, long[] total, double seconds, int errors, long benchCpuNanos, long serverCpuNanos) {
-        Raw withCpu(long bench, long proxy) {
-            return new Raw(ttfb, total, seconds, errors, bench, proxy);
+    record Raw(long[] ttfb, long[] total, double seconds, int errors, long benchCpuNanos, long serverCpuNanos,
+               long serverJitCpuNanos) {
+        Raw withCpu(long bench, long proxy, long proxyJit) {
+            return new Raw(ttfb, total, seconds, errors, bench, proxy, proxyJit);
         }
     }
 
@@ -397,8 +413,36 @@ public final class ProxyBench {
     private static Raw measured(Server proxy, Round round) throws Exception {
         long bench0 = benchCpuNanos();
         long proxy0 = proxy.cpuNanos();
+        long jit0 = proxy.jitCpuNanos();
         Raw raw = round.run();
-        return raw.withCpu(benchCpuNanos() - bench0, proxy.cpuNanos() - proxy0);
+        return raw.withCpu(benchCpuNanos() - bench0, proxy.cpuNanos() - proxy0, proxy.jitCpuNanos() - jit0);
+    }
+
+    /**
+     * CPU time of a JVM's JIT compiler threads (Linux: the {@code C1/C2 CompilerThread} tasks in /proc),
+     * 0 when it cannot be read. On a loaded 2-core machine C2 may still be compiling request-level
+     * methods well after the warm-up; this tells that cost from the compiled steady state's.
+     */
+    static long jitCpuNanos(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
     }
 
     /** A process's resident set size (Linux), in MiB; 0 when it cannot be read. */
@@ -437,8 +481,9 @@ public final class ProxyBench {
         int errors = rounds.stream().mapToInt(Raw::errors).sum();
         double benchCpu = rounds.stream().mapToLong(Raw::benchCpuNanos).sum() / 1e3 / ttfb.length;
         double serverCpu = rounds.stream().mapToLong(Raw::serverCpuNanos).sum() / 1e3 / ttfb.length;
+        double serverJitCpu = rounds.stream().mapToLong(Raw::serverJitCpuNanos).sum() / 1e3 / ttfb.length;
         return new Stats(path, mode, concurrency, ttfb.length, seconds, ttfb.length / seconds, pct(ttfb, 50), pct(ttfb, 99),
-                pct(total, 50), pct(total, 99), errors, benchCpu, serverCpu);
+                pct(total, 50), pct(total, 99), errors, benchCpu, serverCpu, serverJitCpu);
     }
 
     private static Raw run(HttpClient client, String url, String mode, int concurrency, int perClient)
@@ -503,7 +548,7 @@ public final class ProxyBench {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Raw(ttfb, total, seconds, errors[0], 0, 0);
+        return new Raw(ttfb, total, seconds, errors[0], 0, 0, 0);
     }
 
     /**

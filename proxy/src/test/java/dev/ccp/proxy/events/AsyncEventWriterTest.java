@@ -24,6 +24,20 @@ class AsyncEventWriterTest {
     }
 
     @Test
+    void aLoneEventOfferedToAnIdleWriterReachesTheLogWithNoCompletionBehindIt() {
+        List<Event> written = new CopyOnWriteArrayList<>();
+        try (AsyncEventWriter w = new AsyncEventWriter(written::add, InstantSource.system(), 100)) {
+            w.offer(event(1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
+            // Past its naps the writer parks with no timeout: only the next offer can wake it.
+            await().atMost(Duration.ofSeconds(5)).until(w::asleep);
+            w.offer(event(2));
+            await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 2);
+            assertEquals(List.of(event(1), event(2)), written);
+        }
+    }
+
+    @Test
     void failingAppendsAreCountedAndLoggedOncePerMinute() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
         InstantSource clock = now::get;
