@@ -7,7 +7,7 @@ MVN := mvn -B -ntp
 NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 2; }
 
 .PHONY: help build run mitm proxy projector test summarize verify-routing bundle repo-map repo-map-md \
-        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay replay chaos clean
+        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay bench-cc replay chaos clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -97,6 +97,9 @@ bench-large-stream: ## one 500 MiB SSE answer through the proxy process: heap af
 	$(NEED_JDK)
 	$(bench_compile)
 	$(bench_java) dev.ccp.proxy.bench.LargeStreamBench
+
+bench-cc: build ## bin/cc start-up: median wall and CPU time of every command in a scratch install (BENCH_CC_RUNS, default 5)
+	@scripts/time-cc.sh
 
 bench-replay: ## replay benchmark: 1M synthetic requests (4M+ events), timed --rebuild of every projection (BENCH_REQUESTS, BENCH_XMX)
 	$(NEED_JDK)
