@@ -19,6 +19,7 @@ cleanup() {
   rm -rf "$S"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 export HOME="$S/home" XDG_CONFIG_HOME="$S/home/.config" CCP_LOG_DIR="$S/logs" CCP_DB_PATH="$S/logs/ccp.sqlite3" \
        CCP_RESULTS_DIR="$S/results" CCP_BUNDLE_DIR="$S/bundles"

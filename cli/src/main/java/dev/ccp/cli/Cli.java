@@ -38,7 +38,7 @@ public final class Cli {
 
     /**
      * The tree {@code args} needs: only the subcommand they name when they start with one (the other
-     * commands would be parsed for nothing), else the whole tree ({@code cc --help}, {@code cc completion},
+     * commands would be parsed for nothing), none for {@code --version}, else the whole tree ({@code cc --help}, {@code cc completion},
      * a misspelled name that needs every name for its suggestion).
      */
     static CommandLine commandLine(CliContext ctx, PrintWriter out, PrintWriter err, String[] args) {
@@ -48,6 +48,8 @@ public final class Cli {
         Class<?> named = first == null || first.equals("completion") ? null : CcCommand.SUBCOMMANDS.get(first);
         if (named != null) {
             cl.addSubcommand(first, new CommandLine(named, factory));
+        } else if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            // The version alone needs no command.
         } else {
             CcCommand.SUBCOMMANDS.forEach((name, type) -> cl.addSubcommand(name, new CommandLine(type, factory)));
         }
