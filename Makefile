@@ -7,7 +7,7 @@ MVN := mvn -B -ntp
 NEED_JDK = @test -n "$(JAVA_HOME)" || { echo "ccp needs a JDK 21 or newer: install one or set JAVA_HOME to it" >&2; exit 2; }
 
 .PHONY: help build run mitm proxy projector ship kafka-dev bench-kafka test summarize verify-routing bundle repo-map repo-map-md \
-        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay replay chaos clean
+        longrun-model-only tee-on tee-off bench bench-large-stream bench-replay bench-cc replay chaos clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -110,6 +110,9 @@ bench-kafka: ## team-mode benchmark: events/s shipped from a 1M-event backlog, e
 	cd $(ROOT)/ship && "$(JAVA_HOME)/bin/java" $(JVM_FLAGS) -Xmx2g -Dccp.home=$(ROOT) -Djava.util.logging.config.file=$(ROOT)/configs/logging.properties \
 	  -cp $(ROOT)/ship/target/test-classes:$(ROOT)/ship/target/classes:$$(cat $(ROOT)/ship/target/bench.classpath) \
 	  dev.ccp.ship.bench.KafkaBench
+
+bench-cc: build ## bin/cc start-up: median wall and CPU time of every command in a scratch install (BENCH_CC_RUNS, default 5)
+	@scripts/time-cc.sh
 
 bench-replay: ## replay benchmark: 1M synthetic requests (4M+ events), timed --rebuild of every projection (BENCH_REQUESTS, BENCH_XMX)
 	$(NEED_JDK)

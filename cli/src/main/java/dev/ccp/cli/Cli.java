@@ -24,7 +24,7 @@ public final class Cli {
 
     public static int run(CliContext ctx, PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(ctx, out, err).execute(args);
+            return commandLine(ctx, out, err, args).execute(args);
         } finally {
             out.flush();
             err.flush();
@@ -33,7 +33,27 @@ public final class Cli {
 
     /** The whole command tree, its exception handlers and writers wired; commands get {@code ctx} through the factory. */
     public static CommandLine commandLine(CliContext ctx, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(CcCommand.class, new ContextFactory(ctx));
+        return commandLine(ctx, out, err, new String[0]);
+    }
+
+    /**
+     * The tree {@code args} needs: only the subcommand they name when they start with one (the other
+     * commands would be parsed for nothing), none for {@code --version}, else the whole tree ({@code cc --help}, {@code cc completion},
+     * a misspelled name that needs every name for its suggestion).
+     */
+    static CommandLine commandLine(CliContext ctx, PrintWriter out, PrintWriter err, String[] args) {
+        ContextFactory factory = new ContextFactory(ctx);
+        CommandLine cl = new CommandLine(CcCommand.class, factory);
+        String first = args.length == 0 ? null : args[0];
+        Class<?> named = first == null || first.equals("completion") ? null : CcCommand.SUBCOMMANDS.get(first);
+        if (named != null) {
+            cl.addSubcommand(first, new CommandLine(named, factory));
+        } else if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            // The version alone needs no command.
+        } else {
+            CcCommand.SUBCOMMANDS.forEach((name, type) -> cl.addSubcommand(name, new CommandLine(type, factory)));
+        }
+        // Set after the subcommands are added: picocli passes these settings down only to those present.
         ErrorHandlers handlers = new ErrorHandlers(ctx.debug());
         cl.setOut(out);
         cl.setErr(err);

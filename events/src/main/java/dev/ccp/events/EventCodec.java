@@ -73,6 +73,16 @@ public final class EventCodec {
      * @throws UnreadableEventException with a short reason when it is not a readable event
      */
     public static Event decode(byte[] json, int offset, int length) throws UnreadableEventException {
+        if (writtenByThisVersion(json, offset, length)) {
+            // What this build writes: bind it in one pass instead of peeking at it with a parser first.
+            try {
+                return READER.readValue(json, offset, length);
+            } catch (com.fasterxml.jackson.databind.exc.InvalidTypeIdException e) {
+                throw new UnreadableEventException("unknown event type " + e.getTypeId());
+            } catch (IOException | RuntimeException e) {
+                // Not what it looked like: the careful path below says why.
+            }
+        }
         String type = null;
         int version = -1;
         try (JsonParser p = FACTORY.createParser(json, offset, length)) {
@@ -106,6 +116,46 @@ public final class EventCodec {
         } catch (IOException | RuntimeException e) {
             throw new UnreadableEventException("cannot read event: " + firstLine(e.getMessage()));
         }
+    }
+
+    private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VERSION_AFTER_TYPE = ("\"" + new String(VERSION_FIELD, StandardCharsets.US_ASCII))
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * True when the document starts exactly as {@link #encode} writes the current version:
+     * {@code {"type":"Name","v":1} followed by {@code ,} or {@code }}. A type name holds no quote or
+     * backslash, so the first quote after the prefix ends it.
+     */
+    static boolean writtenByThisVersion(byte[] json, int offset, int length) {
+        int end = offset + length;
+        int p = offset + TYPE_PREFIX.length;
+        if (p >= end || !startsWith(json, offset, end, TYPE_PREFIX)) {
+            return false;
+        }
+        while (p < end && json[p] != '"') {
+            if (json[p] == '\\') {
+                return false;
+            }
+            p++;
+        }
+        if (!startsWith(json, p, end, VERSION_AFTER_TYPE)) {
+            return false;
+        }
+        int after = p + VERSION_AFTER_TYPE.length;
+        return after < end && (json[after] == ',' || json[after] == '}');
+    }
+
+    private static boolean startsWith(byte[] bytes, int at, int end, byte[] prefix) {
+        if (end - at < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Event decode(byte[] json) throws UnreadableEventException {

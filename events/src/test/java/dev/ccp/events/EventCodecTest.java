@@ -102,4 +102,23 @@ class EventCodecTest {
         assertThrows(UnreadableEventException.class, () -> EventCodec.decode("not json"));
         assertThrows(UnreadableEventException.class, () -> EventCodec.decode("{\"id\":\"no type\"}"));
     }
+
+    @Test
+    void onlyWhatThisVersionWritesTakesTheOnePassPathAndEverythingElseReadsAsBefore() throws Exception {
+        for (Event e : SampleEvents.oneOfEach(1)) {
+            byte[] json = EventCodec.encode(e);
+            assertTrue(EventCodec.writtenByThisVersion(json, 0, json.length), new String(json));
+            assertEquals(e, EventCodec.decode(json));
+        }
+        for (String other : new String[] {"{\"type\":\"ProxyStopped\",\"v\":10,\"id\":\"x\"}",
+                "{\"type\":\"ProxyStopped\",\"v\":1.0,\"id\":\"x\"}", "{ \"type\":\"ProxyStopped\",\"v\":1}",
+                "{\"type\":\"Proxy\\\"Stopped\",\"v\":1}", "{\"type\":\"ProxyStopped\"", "{\"v\":1,\"type\":\"ProxyStopped\"}"}) {
+            byte[] json = other.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(!EventCodec.writtenByThisVersion(json, 0, json.length), other);
+        }
+        // Current-looking but broken after the envelope: unreadable, with the binder's reason, as before.
+        var e = assertThrows(UnreadableEventException.class,
+                () -> EventCodec.decode("{\"type\":\"ProxyStopped\",\"v\":1,\"ts_us\":\"soon\"}"));
+        assertTrue(e.getMessage().startsWith("cannot read event: "), e.getMessage());
+    }
 }

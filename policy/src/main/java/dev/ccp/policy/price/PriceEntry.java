@@ -1,7 +1,6 @@
 package dev.ccp.policy.price;
 
 import java.time.LocalDate;
-import java.util.Locale;
 
 /**
  * One row of the price table: what {@code provider} charges for models whose name contains {@code match}
@@ -16,7 +15,21 @@ import java.util.Locale;
 public record PriceEntry(String provider, String match, LocalDate effectiveFrom, Rates rates, Rates longContext,
                          String source, String where) {
     public boolean matches(String model) {
-        return model != null && model.toLowerCase(Locale.ROOT).contains(match.toLowerCase(Locale.ROOT));
+        return model != null && containsIgnoreCase(model, match);
+    }
+
+    /**
+     * {@code text.toLowerCase().contains(part.toLowerCase())} without the two copies: a replay prices
+     * every finished request against every entry.
+     */
+    static boolean containsIgnoreCase(String text, String part) {
+        int last = text.length() - part.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, part, 0, part.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The rates that apply to this request's tokens. */

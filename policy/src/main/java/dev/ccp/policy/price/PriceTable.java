@@ -9,7 +9,6 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -48,12 +47,12 @@ public record PriceTable(List<PriceEntry> entries, List<PlanFee> plans, List<Str
         for (PriceEntry e : entries) {
             if (group == null) {
                 if (e.provider().equals(provider) && e.matches(model)) {
-                    group = e.match().toLowerCase(Locale.ROOT);
+                    group = e.match();
                 } else {
                     continue;
                 }
             }
-            if (e.provider().equals(provider) && e.match().toLowerCase(Locale.ROOT).equals(group)
+            if (e.provider().equals(provider) && e.match().equalsIgnoreCase(group)
                     && !e.effectiveFrom().isAfter(day)
                     && (best == null || e.effectiveFrom().isAfter(best.effectiveFrom()))) {
                 best = e;

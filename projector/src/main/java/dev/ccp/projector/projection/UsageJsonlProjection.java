@@ -4,7 +4,6 @@ import dev.ccp.events.Event;
 import dev.ccp.policy.price.Money;
 import dev.ccp.readmodel.Checkpoint;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,7 +25,7 @@ public final class UsageJsonlProjection implements Projection {
     private static final Logger LOG = Logger.getLogger(UsageJsonlProjection.class.getName());
 
     private final Path file;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
+    private final LineBuffer buffer = new LineBuffer(1 << 20);
     private final StringBuilder line = new StringBuilder(512);
     private FileChannel channel;
     private long length;
@@ -69,8 +68,7 @@ public final class UsageJsonlProjection implements Projection {
             line.setLength(0);
             format(line, r);
             line.append('\n');
-            byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
-            buffer.write(bytes, 0, bytes.length);
+            buffer.append(line);
         }
     }
 
@@ -137,7 +135,7 @@ public final class UsageJsonlProjection implements Projection {
         if (buffer.size() == 0) {
             return;
         }
-        ByteBuffer bb = ByteBuffer.wrap(buffer.toByteArray());
+        ByteBuffer bb = buffer.bytes();
         long pos = length;
         while (bb.hasRemaining()) {
             pos += channel.write(bb, pos);
@@ -164,6 +162,56 @@ public final class UsageJsonlProjection implements Projection {
             }
         } catch (IOException ignored) {
             // Closing after a failure: nothing more to save.
+        }
+    }
+
+    /**
+     * The lines written since the last flush, as UTF-8: an ASCII line (nearly all of them) is copied char
+     * by char, with no String and no byte[] of its own; any other goes through {@link String#getBytes}.
+     */
+    static final class LineBuffer {
+        private byte[] bytes;
+        private int size;
+
+        LineBuffer(int capacity) {
+            bytes = new byte[capacity];
+        }
+
+        void append(CharSequence text) {
+            int n = text.length();
+            ensure(n);
+            int at = size;
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                if (c >= 0x80) {
+                    byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+                    ensure(utf8.length);
+                    System.arraycopy(utf8, 0, bytes, size, utf8.length);
+                    size += utf8.length;
+                    return;
+                }
+                bytes[at++] = (byte) c;
+            }
+            size = at;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        /** The buffered bytes, valid until the next append or reset. */
+        ByteBuffer bytes() {
+            return ByteBuffer.wrap(bytes, 0, size);
+        }
+
+        void reset() {
+            size = 0;
         }
     }
 }
