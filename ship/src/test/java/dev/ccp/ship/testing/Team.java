@@ -200,4 +200,19 @@ public final class Team {
         }
     }
 
+
+    /** What a failed comparison shows: team lines absent from the local ones, and lines the team has twice. */
+    public static String differences(List<String> local, List<String> team) {
+        java.util.Set<String> localSet = new java.util.HashSet<>(local);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> out = new java.util.ArrayList<>();
+        for (String line : team) {
+            if (!localSet.contains(line)) {
+                out.add("not local: " + line);
+            } else if (!seen.add(line)) {
+                out.add("twice: " + line);
+            }
+        }
+        return out.size() > 20 ? out.subList(0, 20) + " … (" + out.size() + ")" : out.toString();
+    }
 }
