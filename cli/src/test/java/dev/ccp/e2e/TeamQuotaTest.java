@@ -97,7 +97,11 @@ class TeamQuotaTest {
                 }
                 System.out.println("team quota staleness (request answered on one member's proxy -> counted in the other's standing), ms: "
                         + staleMs + "; sorted " + staleMs.stream().sorted().toList());
-                // The team has used the quota: both members are refused, each having used only part of it.
+                // The team has used the quota: both members are refused, each having used only part of it, once
+                // each proxy's own standing has caught up with the last request (a poll of the team database away).
+                for (ProxyProcess p : List.of(annProxy, bobProxy)) {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> used(p) >= cap);
+                }
                 for (ProxyProcess p : List.of(annProxy, bobProxy)) {
                     HttpResponse<String> refused = send(p, "claude-haiku-4-5");
                     assertEquals(429, refused.statusCode(), refused.body());

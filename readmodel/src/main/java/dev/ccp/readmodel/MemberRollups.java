@@ -33,7 +33,7 @@ public final class MemberRollups {
             case "day" -> 86_400L;
             default -> throw new IllegalArgumentException("granularity must be hour or day");
         };
-        Map<Key, Bucket> buckets = new TreeMap<>();
+        Map<RollupKey, Bucket> buckets = new TreeMap<>();
         // A bucket that starts after `after` holds samples from its start on.
         long fromUs = after == Long.MIN_VALUE ? Long.MIN_VALUE : Math.multiplyExact(after + 1, 1_000_000L);
         try (PreparedStatement ps = c.prepareStatement("SELECT ts_us, model, lane, status, outcome, input_tokens,"
@@ -53,7 +53,7 @@ public final class MemberRollups {
                     int status = rs.getInt(4);
                     String outcome = rs.getString(5);
                     boolean error = status >= 400 || !("ok".equals(outcome) || "client_abort".equals(outcome));
-                    buckets.computeIfAbsent(new Key(start, orUnknown(rs.getString(2)), orUnknown(rs.getString(3))),
+                    buckets.computeIfAbsent(new RollupKey(start, orUnknown(rs.getString(2)), orUnknown(rs.getString(3))),
                             k -> new Bucket()).add(error, rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                             Math.round(rs.getDouble(10) * 1000));
                 }
@@ -64,7 +64,7 @@ public final class MemberRollups {
             if (rows.size() == limit) {
                 break;
             }
-            Key k = e.getKey();
+            RollupKey k = e.getKey();
             Bucket b = e.getValue();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("bucket_start", k.start());
@@ -87,16 +87,6 @@ public final class MemberRollups {
         return s == null ? "unknown" : s;
     }
 
-    private record Key(long start, String model, String lane) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key o) {
-            int c = Long.compare(start, o.start);
-            if (c == 0) {
-                c = model.compareTo(o.model);
-            }
-            return c != 0 ? c : lane.compareTo(o.lane);
-        }
-    }
 
     private static final class Bucket {
         long count;

@@ -2,6 +2,7 @@ package dev.ccp.projector.sqlite;
 
 import dev.ccp.projector.projection.FinishedRequest;
 import dev.ccp.readmodel.LatencySketch;
+import dev.ccp.readmodel.RollupKey;
 import dev.ccp.readmodel.Tables;
 import dev.ccp.readmodel.Writes;
 
@@ -61,17 +62,17 @@ public final class Rollups {
     }
 
     private static final class Folding {
-        final Map<Key, Bucket> hour = new TreeMap<>();
-        final Map<Key, Bucket> day = new TreeMap<>();
+        final Map<RollupKey, Bucket> hour = new TreeMap<>();
+        final Map<RollupKey, Bucket> day = new TreeMap<>();
 
         void add(long tsUs, String model, String lane, boolean error, long in, long out, long cc, long cr, long latencyUs,
                  Money money) {
             long tsS = Math.floorDiv(tsUs, 1_000_000L);
             String m = orUnknown(model);
             String l = orUnknown(lane);
-            hour.computeIfAbsent(new Key(Math.floorDiv(tsS, 3600L) * 3600L, m, l), k -> new Bucket())
+            hour.computeIfAbsent(new RollupKey(Math.floorDiv(tsS, 3600L) * 3600L, m, l), k -> new Bucket())
                     .add(error, in, out, cc, cr, latencyUs, money);
-            day.computeIfAbsent(new Key(Math.floorDiv(tsS, 86_400L) * 86_400L, m, l), k -> new Bucket())
+            day.computeIfAbsent(new RollupKey(Math.floorDiv(tsS, 86_400L) * 86_400L, m, l), k -> new Bucket())
                     .add(error, in, out, cc, cr, latencyUs, money);
         }
 
@@ -80,14 +81,14 @@ public final class Rollups {
         }
     }
 
-    private static long write(Connection db, String table, Map<Key, Bucket> buckets) throws SQLException {
+    private static long write(Connection db, String table, Map<RollupKey, Bucket> buckets) throws SQLException {
         if (buckets.isEmpty()) {
             return 0;
         }
         try (PreparedStatement read = Writes.readRollup(db, table);
              PreparedStatement write = Writes.writeRollup(db, table)) {
             for (var e : buckets.entrySet()) {
-                Key k = e.getKey();
+                RollupKey k = e.getKey();
                 Bucket b = e.getValue();
                 read.setLong(1, k.start());
                 read.setString(2, k.model());
@@ -157,16 +158,6 @@ public final class Rollups {
         return s == null ? "unknown" : s;
     }
 
-    private record Key(long start, String model, String lane) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key o) {
-            int c = Long.compare(start, o.start);
-            if (c == 0) {
-                c = model.compareTo(o.model);
-            }
-            return c != 0 ? c : lane.compareTo(o.lane);
-        }
-    }
 
     private static final class Bucket {
         long count;
