@@ -87,7 +87,6 @@ public final class MemberRollups {
         return s == null ? "unknown" : s;
     }
 
-
     private static final class Bucket {
         long count;
         long errors;

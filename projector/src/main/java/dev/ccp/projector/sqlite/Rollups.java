@@ -158,7 +158,6 @@ public final class Rollups {
         return s == null ? "unknown" : s;
     }
 
-
     private static final class Bucket {
         long count;
         long errors;
