@@ -47,6 +47,10 @@ import java.util.logging.Logger;
  * its predecessor left open, then reads its committed position back and continues after it; team
  * projectors read committed records only. Nothing is ever dropped: while Kafka is unreachable the
  * local log is the buffer and the backlog grows.
+ *
+ * <p>Kept as one class of some 330 lines: connecting, shipping a batch and the retry loop share the
+ * producer, the tailer and the status, and the order of their steps is the exactly-once argument; split
+ * apart, that argument would be spread over classes passing the same state around.
  */
 public final class Shipper {
     private static final Logger LOG = Logger.getLogger(Shipper.class.getName());
