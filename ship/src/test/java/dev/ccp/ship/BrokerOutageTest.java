@@ -62,7 +62,7 @@ class BrokerOutageTest {
                     && Team.get(readyz, "/readyz").getValue().contains("\"backlog\":0"));
             List<String> teamLines = Team.lines(teamUsage);
             assertEquals(requests, teamLines.size(), () -> "0 lost, 0 duplicated; team lines not in the local log or seen twice: "
-                    + Team.differences(local, teamLines));
+                    + Team.differences(local, teamLines) + "; " + Team.eventsShippedTwice(kafka.bootstrap(), topic));
             assertEquals(new HashSet<>(local), new HashSet<>(teamLines));
             assertEquals(1, shipper.stderr().stream().filter(l -> l.contains("cannot ship to Kafka")).count(),
                     () -> "said once: " + shipper.stderr());

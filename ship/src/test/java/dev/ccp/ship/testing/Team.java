@@ -215,4 +215,37 @@ public final class Team {
         }
         return out.size() > 20 ? out.subList(0, 20) + " … (" + out.size() + ")" : out.toString();
     }
+
+    /**
+     * Event ids the topic holds more than once (committed records only): tells a shipper that shipped
+     * twice from a projector that applied twice.
+     */
+    public static String eventsShippedTwice(String bootstrap, String topic) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        Map<String, Integer> seen = new HashMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+            for (var info : consumer.partitionsFor(topic, java.time.Duration.ofSeconds(30))) {
+                parts.add(new org.apache.kafka.common.TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(parts, java.time.Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    String v = new String(r.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    int at = v.indexOf("\"id\":\"");
+                    String id = at < 0 ? v : v.substring(at + 6, v.indexOf('"', at + 6));
+                    seen.merge(id, 1, Integer::sum);
+                }
+            }
+        }
+        long twice = seen.values().stream().filter(n -> n > 1).count();
+        return seen.size() + " distinct events on the topic, " + twice + " of them more than once";
+    }
 }
