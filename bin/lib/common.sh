@@ -65,6 +65,11 @@ ccp_exec() { # $1 = module, rest = arguments
   ccp_ensure_built "$module"
   ccp_jvm_args "$module"
   CACHE_ARGS=()
-  [ "$module" = cli ] && ccp_class_cache_args "$module"
+  if [ "$module" = cli ]; then
+    ccp_class_cache_args "$module"
+    # sqlite-jdbc's library copied out by make build (bin/lib/build-class-cache), when made from this jar.
+    local sqlite="$CCP_ROOT/cli/target/native/sqlite.jvm.options"
+    [ -f "$sqlite" ] && [ "$sqlite" -nt "$CCP_JAR" ] && JVM_ARGS+=("@$sqlite")
+  fi
   exec "$JAVA" "${JVM_ARGS[@]}" "${CACHE_ARGS[@]}" -jar "$CCP_JAR" "$@"
 }
