@@ -99,7 +99,7 @@ bench: ## proxy benchmark: added latency p50/p99, req/s and CPU per request, pro
 	$(bench_compile)
 	$(bench_java) dev.ccp.proxy.bench.ProxyBench $(BENCH_ARGS)
 
-bench-large-stream: ## one 500 MiB SSE answer through the proxy process: heap after GC before and after, RSS (BENCH_STREAM_MIB)
+bench-large-stream: ## one 500 MiB SSE answer through the proxy process: heap after GC, committed heap and RSS before and after, highest RSS while relaying (BENCH_STREAM_MIB)
 	$(NEED_JDK)
 	$(bench_compile)
 	$(bench_java) dev.ccp.proxy.bench.LargeStreamBench

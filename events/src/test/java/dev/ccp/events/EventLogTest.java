@@ -95,6 +95,46 @@ class EventLogTest {
     }
 
     @Test
+    void theWritersLogRefusesAnEventLargerThanItTakesAndKeepsTheNextOne() {
+        try (EventLog log = EventLog.openForWriting(dir)) {
+            log.append(new Event.ProxyStopped("a", null, 1, "i", "r"));
+            byte[] tooLarge = new byte[EventLog.MAX_DOCUMENT_BYTES + 1];
+            java.util.Arrays.fill(tooLarge, (byte) ' ');
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> log.appendEncoded(tooLarge));
+            assertTrue(refused.getMessage().contains("larger than the log takes"), refused.getMessage());
+            Event largest = new Event.StreamPartial("big", "r1", 2, "i", 1, false,
+                    "x".repeat(EventLog.MAX_DOCUMENT_BYTES - 200));
+            log.append(largest);
+            log.append(new Event.ProxyStopped("b", null, 3, "i", "r"));
+        }
+        try (EventLog log = EventLog.open(dir)) {
+            List<String> ids = drain(log.fromStart()).stream().map(e -> ((LogEntry.Read) e).event().id()).toList();
+            assertEquals(List.of("a", "big", "b"), ids);
+        }
+    }
+
+    @Test
+    void aLogWrittenInTheWritersSmallerBlocksReadsWholeAcrossBlocks() {
+        // Each event is ~64 KiB: 600 of them span more than two of the writer's blocks.
+        String text = "y".repeat(64 * 1024);
+        try (EventLog log = EventLog.openForWriting(dir)) {
+            for (int i = 0; i < 600; i++) {
+                log.append(new Event.StreamPartial("p" + i, "r" + i, i, "i", i, false, text));
+            }
+        }
+        try (EventLog log = EventLog.open(dir)) {
+            List<LogEntry> read = drain(log.fromStart());
+            assertEquals(600, read.size());
+            for (int i = 0; i < 600; i++) {
+                Event.StreamPartial p = assertInstanceOf(Event.StreamPartial.class, ((LogEntry.Read) read.get(i)).event());
+                assertEquals("p" + i, p.id());
+                assertEquals(text, p.data());
+            }
+        }
+    }
+
+    @Test
     void emptyLogHasNoIndexes() {
         try (EventLog log = EventLog.open(dir)) {
             assertEquals(-1, log.lastIndex());

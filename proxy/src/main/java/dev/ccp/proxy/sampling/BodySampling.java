@@ -2,6 +2,7 @@ package dev.ccp.proxy.sampling;
 
 import dev.ccp.events.Clocks;
 import dev.ccp.events.Event;
+import dev.ccp.events.EventLog;
 import dev.ccp.events.Ids;
 import dev.ccp.proxy.events.EventSink;
 
@@ -30,6 +31,13 @@ import java.util.regex.Pattern;
 public final class BodySampling {
     public static final int DEFAULT_CAP = 16 * 1024;
     public static final int MAX_CAP = 1024 * 1024;
+    /**
+     * Room a sample's text may take in its event once JSON-escaped: what one event of the log may
+     * weigh ({@link EventLog#MAX_DOCUMENT_BYTES}) less room for the other fields. A text body of
+     * {@link #MAX_CAP} bytes stays well inside it; a body of control bytes (six bytes each escaped)
+     * is cut to fit and marked truncated, rather than refused by the log.
+     */
+    static final int MAX_ENCODED_TEXT = EventLog.MAX_DOCUMENT_BYTES - 64 * 1024;
     /** How often the flag file is looked at: at most one stat a second, on the request path. */
     public static final Duration RECHECK = Duration.ofSeconds(1);
     /** Never on: what a context without sampling uses. */
@@ -119,9 +127,40 @@ public final class BodySampling {
     public Event.BodySampled sample(String reqId, String direction, String contentType, byte[] data, int length, long bytes,
                                     int cap) {
         int n = Math.min(length, cap);
-        String text = scrub(new String(data, 0, n, StandardCharsets.UTF_8));
+        String scrubbed = scrub(new String(data, 0, n, StandardCharsets.UTF_8));
+        String text = fitEncoded(scrubbed, MAX_ENCODED_TEXT);
         long ts = Clocks.micros(clock);
-        return new Event.BodySampled(Ids.eventId(ts), reqId, ts, instance, direction, contentType, bytes, bytes > n, text);
+        return new Event.BodySampled(Ids.eventId(ts), reqId, ts, instance, direction, contentType, bytes,
+                bytes > n || text.length() < scrubbed.length(), text);
+    }
+
+    /** The longest start of {@code text} whose JSON string encoding (UTF-8) takes at most {@code room} bytes. */
+    static String fitEncoded(String text, int room) {
+        if ((long) text.length() * 6 <= room) {
+            return text;
+        }
+        long used = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int w;
+            if (c < 0x20) {
+                w = c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 2 : 6;
+            } else if (c == '"' || c == '\\') {
+                w = 2;
+            } else if (c < 0x80) {
+                w = 1;
+            } else if (c < 0x800 || Character.isSurrogate(c)) {
+                w = 2;
+            } else {
+                w = 3;
+            }
+            used += w;
+            if (used > room) {
+                int end = i > 0 && Character.isHighSurrogate(text.charAt(i - 1)) ? i - 1 : i;
+                return text.substring(0, end);
+            }
+        }
+        return text;
     }
 
     /** The text with every configured key value and every key-shaped string replaced by {@code [redacted]}. */

@@ -51,14 +51,31 @@ public final class LargeStreamBench {
         Heap before = Heap.of(proxy.pid());
         System.out.printf("before: heap after full GC %.1f MiB (committed %.1f MiB), RSS %.1f MiB%n",
                 before.usedMiB(), before.committedMiB(), before.rssMiB());
+        // The resident set while the stream runs, not only after it: a heap that grows and is
+        // collected at the end would show here.
+        double[] peakRss = {before.rssMiB()};
+        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peakRss[0] = Math.max(peakRss[0], ProxyBench.rssMiB(proxy.pid()));
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         long t0 = System.nanoTime();
         long bytes = relay(client, proxy.port(), 1);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        watcher.interrupt();
+        watcher.join();
         Heap after = Heap.of(proxy.pid());
         System.out.printf("relayed %.1f MiB in %.1f s (%.0f MiB/s)%n", bytes / 1048576.0, seconds, bytes / 1048576.0 / seconds);
         System.out.printf("after:  heap after full GC %.1f MiB (committed %.1f MiB), RSS %.1f MiB%n",
                 after.usedMiB(), after.committedMiB(), after.rssMiB());
-        System.out.printf("heap growth across the stream: %+.1f MiB%n", after.usedMiB() - before.usedMiB());
+        System.out.printf("heap growth across the stream: %+.1f MiB after full GC, %+.1f MiB committed; RSS %+.1f MiB,"
+                + " highest while relaying %.1f MiB%n", after.usedMiB() - before.usedMiB(), after.committedMiB() - before.committedMiB(),
+                after.rssMiB() - before.rssMiB(), peakRss[0]);
         proxy.stop();
         fake.stop();
         System.exit(0);

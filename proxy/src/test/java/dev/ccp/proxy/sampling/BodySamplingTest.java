@@ -52,6 +52,24 @@ class BodySamplingTest {
     }
 
     @Test
+    void aSampleAtTheLargestCapFitsInOneEventOfTheLogWhateverItsBytes() {
+        byte[] controlBytes = new byte[BodySampling.MAX_CAP];
+        java.util.Arrays.fill(controlBytes, (byte) 1);
+        Event.BodySampled cut = BodySampling.OFF.sample("r1", "request", "application/octet-stream", controlBytes,
+                controlBytes.length, controlBytes.length, BodySampling.MAX_CAP);
+        assertTrue(EventCodec.encode(cut).length <= dev.ccp.events.EventLog.MAX_DOCUMENT_BYTES,
+                "escaped six times over, the sample is cut to what the log takes");
+        assertTrue(cut.truncated());
+        assertTrue(cut.data().length() > 500_000, "cut to fit, not dropped: " + cut.data().length());
+
+        byte[] text = "{\"a\":\"b\\n\"}".repeat(BodySampling.MAX_CAP / 13).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Event.BodySampled whole = BodySampling.OFF.sample("r2", "request", "application/json", text, text.length, text.length,
+                BodySampling.MAX_CAP);
+        assertFalse(whole.truncated(), "a JSON body at the cap is kept whole");
+        assertEquals(new String(text, java.nio.charset.StandardCharsets.UTF_8), whole.data());
+    }
+
+    @Test
     void teeFlagFileTurnsCappedCredentialFreeBodySamplesOnAndOffWhileTheProxyRuns() throws Exception {
         try (FakeProvider anthropic = new FakeProvider("anthropic", "", false);
              FakeProvider zai = new FakeProvider("zai", "/api/anthropic", true)) {

@@ -84,8 +84,24 @@ class ConnectionPoolTest {
         answered(first);
         ConnectionPool.Lease second = pool.take();
         assertTrue(second.reused());
-        assertSame(first.connection(), second.connection());
+        assertSame(first.pooled(), second.pooled());
         assertEquals(1, pool.opened());
+    }
+
+    @Test
+    void eachLoanOfAReusedConnectionReadsItsResponseThroughAReaderOfItsOwn() throws Exception {
+        ConnectionPool.Lease first = pool.take();
+        Socket providerSide = providerSide();
+        answered(first);
+        ConnectionPool.Lease second = pool.take();
+        assertSame(first.pooled(), second.pooled());
+        // A reader shared across loans links the next response's buffers to nodes an idle connection
+        // kept long enough to be promoted: they would stay in the heap until a full collection.
+        assertNotSame(first.connection().reader(), second.connection().reader());
+        providerSide.getOutputStream().write("HTTP/1.1 200 OK\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        providerSide.getOutputStream().flush();
+        second.connection().readTimeout(Duration.ofSeconds(10));
+        assertEquals("HTTP/1.1 200 OK", second.connection().reader().readLine());
     }
 
     @Test
@@ -96,7 +112,7 @@ class ConnectionPoolTest {
         now.addAndGet(Duration.ofSeconds(31).toNanos());
         ConnectionPool.Lease second = pool.take();
         assertFalse(second.reused());
-        assertNotSame(first.connection(), second.connection());
+        assertNotSame(first.pooled(), second.pooled());
         assertTrue(closedByTheProxy(firstProviderSide));
     }
 
@@ -129,7 +145,7 @@ class ConnectionPoolTest {
         Socket providerSide = providerSide();
         answered(first);
         ConnectionPool.Lease second = pool.take();
-        assertSame(first.connection(), second.connection());
+        assertSame(first.pooled(), second.pooled());
         assertFalse(first.expire(), "the first loan is over");
         assertTrue(second.expire(), "the current loan can still be cut");
         assertTrue(closedByTheProxy(providerSide));
