@@ -40,6 +40,16 @@ public final class LatencySketch {
     private AbstractHistogram histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
     private boolean plain;
 
+    /**
+     * A sketch that will take many values one by one (a running total): plain from the start, so its
+     * first thousand values, and its bytes and percentiles while they are few, cost no packed walks.
+     */
+    public static LatencySketch plain() {
+        LatencySketch s = new LatencySketch();
+        s.toPlain();
+        return s;
+    }
+
     public void add(long micros) {
         histogram.recordValue(Math.max(0, micros));
         if (!plain && histogram.getTotalCount() >= PLAIN_FROM) {
