@@ -89,7 +89,12 @@ final class BatchApplier {
                 lastTsUs = join.clockUs();
                 for (Position pos : positions) {
                     if (index > pos.at) {
-                        pos.projection.apply(index, r.event(), finished, join);
+                        try {
+                            pos.projection.apply(index, r.event(), finished, join);
+                        } catch (java.io.UncheckedIOException e) {
+                            // A file projection that writes ahead of its commit; reopened from the checkpoints.
+                            throw new StoreFailure(e.getMessage(), e);
+                        }
                         pos.events++;
                         pos.sinceCommit++;
                     }

@@ -25,7 +25,12 @@ import java.util.function.BooleanSupplier;
 final class Pass implements AutoCloseable {
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
     /** A single run commits by batch size, or at this pace while it reads a long stretch. */
-    private static final long COMMIT_EVERY_NANOS = 500_000_000L;
+    private static final long COMMIT_EVERY_NANOS = 1_000_000_000L;
+    /**
+     * Entries per transaction of a single run: each commit also saves every checkpoint (the scoreboard
+     * with its sketches, the request join) and publishes the rollups, so a rebuild pays for it per batch.
+     */
+    private static final int ONCE_BATCH = 262_144;
     /**
      * A follower under steady traffic never finds the source idle, so this pace bounds how long an
      * entry waits for its commit (what readers of the projection, a team's quota standing among
@@ -75,7 +80,7 @@ final class Pass implements AutoCloseable {
         long runStart = System.nanoTime();
         long lastProgress = runStart;
         long lastLag = 0;
-        int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == TailLoop.Mode.ONCE ? 65_536 : 4_096;
+        int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == TailLoop.Mode.ONCE ? ONCE_BATCH : 4_096;
         long commitEvery = mode == TailLoop.Mode.ONCE ? COMMIT_EVERY_NANOS : FOLLOW_COMMIT_EVERY_NANOS;
         while (!stop.getAsBoolean()) {
             List<LogEntry> chunk = poll();
