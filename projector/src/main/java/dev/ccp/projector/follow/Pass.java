@@ -47,7 +47,10 @@ final class Pass implements AutoCloseable {
     private final List<Projection> projections;
     private final StartingPoint start;
     private final BatchApplier applier;
-    private EntryReader reader;
+    private final RequestPricer pricer;
+    private JoinStage reader;
+    /** The source's position after the last chunk polled (a team topic's offsets), saved with the checkpoint. */
+    private String positionPolled;
 
     Pass(CcpPaths paths, Settings settings, ProjectorMetrics metrics, RequestPricer pricer, TopicSource topic,
          List<Projection> projections, Totals totals, boolean wipe) {
@@ -64,17 +67,21 @@ final class Pass implements AutoCloseable {
             projections.forEach(Projection::close);
             throw e;
         }
+        this.pricer = pricer;
         this.applier = new BatchApplier(positions, start, pricer, metrics, totals, topic == null ? null : topic.topic());
     }
 
     long orphaned() {
-        return applier.join().orphaned();
+        return applier.orphaned();
     }
 
     void loop(TailLoop.Mode mode, Progress progress, BooleanSupplier stop) {
         long startIndex = applier.lastIndex();
-        reader = topic != null ? new TopicReader(topic, start.topicStart(), start.startAfter(), mode == TailLoop.Mode.FOLLOW)
+        EntryReader source = topic != null
+                ? new TopicReader(topic, start.topicStart(), start.startAfter(), mode == TailLoop.Mode.FOLLOW)
                 : new LogReader(start.log(), start.startAfter(), mode == TailLoop.Mode.FOLLOW);
+        positionPolled = source.positionAfterPolled();
+        reader = new JoinStage(source, start.join(), pricer, metrics);
         long total = progress == Progress.NONE ? 0 : start.log() != null ? start.log().countAfter(startIndex) : awaitLag();
         long done = 0;
         long runStart = System.nanoTime();
@@ -83,14 +90,17 @@ final class Pass implements AutoCloseable {
         int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == TailLoop.Mode.ONCE ? ONCE_BATCH : 4_096;
         long commitEvery = mode == TailLoop.Mode.ONCE ? COMMIT_EVERY_NANOS : FOLLOW_COMMIT_EVERY_NANOS;
         while (!stop.getAsBoolean()) {
-            List<LogEntry> chunk = poll();
+            JoinStage.Chunk chunk = poll();
             long now = System.nanoTime();
-            if (chunk == null || chunk == LogReader.CAUGHT_UP) {
+            if (chunk != null) {
+                positionPolled = chunk.position();
+            }
+            if (chunk == null || chunk.caughtUp()) {
                 boolean publishDue = now - applier.lastPublishNanos() >= settings.rollupInterval().toNanos();
                 if (applier.batch() > 0 || (publishDue && applier.publishPending())) {
                     commit(publishDue, false);
                 }
-                if (mode == TailLoop.Mode.ONCE && chunk == LogReader.CAUGHT_UP) {
+                if (mode == TailLoop.Mode.ONCE && chunk != null) {
                     break;
                 }
                 totals.skips.endOfStretch();
@@ -101,10 +111,8 @@ final class Pass implements AutoCloseable {
                 }
                 continue;
             }
-            for (LogEntry entry : chunk) {
-                applier.apply(entry);
-            }
-            done += chunk.size();
+            applier.apply(chunk);
+            done += chunk.steps().size();
             if (applier.batch() >= batchSize || now - applier.lastCommitNanos() >= commitEvery) {
                 // --once/--rebuild publish with every transaction: rollups fold from the batch still in memory.
                 commit(mode == TailLoop.Mode.ONCE || now - applier.lastPublishNanos() >= settings.rollupInterval().toNanos(), false);
@@ -126,7 +134,7 @@ final class Pass implements AutoCloseable {
         }
     }
 
-    private List<LogEntry> poll() {
+    private JoinStage.Chunk poll() {
         try {
             return reader.poll(100);
         } catch (IndexNotInLogException e) {
@@ -147,7 +155,7 @@ final class Pass implements AutoCloseable {
     }
 
     private void commit(boolean publish, boolean last) {
-        applier.commit(publish, reader != null ? reader.positionAfterPolled() : null, last);
+        applier.commit(publish, positionPolled, last);
     }
 
     private long lag() {

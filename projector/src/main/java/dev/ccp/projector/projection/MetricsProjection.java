@@ -75,7 +75,7 @@ public final class MetricsProjection implements Projection {
     }
 
     @Override
-    public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+    public void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         board.events++;
         for (FinishedRequest r : finished) {
             board.add(r);

@@ -70,7 +70,7 @@ public final class UsageJsonlProjection implements Projection {
     }
 
     @Override
-    public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+    public void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         for (FinishedRequest r : finished) {
             line.setLength(0);
             format(line, r);
