@@ -78,6 +78,30 @@ class EventBinderTest {
         assertEquals(DATABIND.readValue(docs[5]), BINDER.bind(docs[5].getBytes(StandardCharsets.UTF_8), 0, docs[5].length()));
     }
 
+    @Test
+    void everyComponentOfEveryBoundRecordIsBoundSoAFieldAddedLaterIsNotDropped() throws Exception {
+        RateLimits limits = new RateLimits("allowed", 1L, "five_hour", new RateLimits.Window("allowed", 0.5, 2L), null,
+                new RateLimits.Limit(3L, 4L, 5L), null, null, null, 1);
+        for (Class<?> type : List.of(Event.RequestReceived.class, Event.RouteDecided.class, Event.UpstreamAttempt.class,
+                Event.ResponseCompleted.class, Event.StreamPartial.class, Event.ImportedSample.class)) {
+            var components = type.getRecordComponents();
+            Object[] args = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                Class<?> t = components[i].getType();
+                types[i] = t;
+                // No default value anywhere: a component the binder passes over reads back as null, 0 or false.
+                args[i] = t == String.class ? "v" + i : t == long.class ? 1_000L + i : t == Long.class ? (Long) (2_000L + i)
+                        : t == int.class ? 3_000 + i : t == boolean.class || t == Boolean.class ? Boolean.TRUE
+                        : t == double.class ? 4.5 + i : t == RateLimits.class ? limits : null;
+                assertNotNull(args[i], type.getSimpleName() + "." + components[i].getName() + ": a type this test does not fill");
+            }
+            Event e = (Event) type.getDeclaredConstructor(types).newInstance(args);
+            byte[] json = EventCodec.encode(e);
+            assertEquals(e, BINDER.bind(json, 0, json.length), new String(json, StandardCharsets.UTF_8));
+        }
+    }
+
     /** Text of every kind a log may hold, or null. */
     private static String s(SplittableRandom r) {
         return switch (r.nextInt(6)) {
