@@ -76,6 +76,15 @@ public final class Shipper {
     private final Iterable<Header> memberHeader;
     private KafkaProducer<byte[], byte[]> producer;
     private EventTailer tailer;
+    /**
+     * The position of the last transaction whose commit this process saw acknowledged, or NONE. Kafka
+     * keeps an acknowledged commit, but after a broker restart the commit marker of its position record
+     * can lag behind its events' markers: the events already show while the committed read of the
+     * positions topic still ends before that record (seen: a record left unsettled until this shipper's
+     * next transaction). Reading back the position alone would then ship that transaction's events a
+     * second time; what this process knows it committed wins over an older position read back.
+     */
+    private ShippedPosition.Position acknowledged = ShippedPosition.Position.NONE;
     private boolean topicsChecked;
     private boolean saidUnreachable;
 
@@ -194,8 +203,9 @@ public final class Shipper {
             createTopicsIfMissing();
             topicsChecked = true;
         }
-        ShippedPosition.Position at = ShippedPosition.read(clientProps, ShippedPosition.topicFor(topic), source,
+        ShippedPosition.Position read = ShippedPosition.read(clientProps, ShippedPosition.topicFor(topic), source,
                 Duration.ofSeconds(30));
+        ShippedPosition.Position at = read.index() >= acknowledged.index() ? read : acknowledged;
         if (at.index() > log.lastIndex()) {
             throw new ShipException("the topic " + topic + " holds this log up to index 0x" + Long.toHexString(at.index())
                     + " but the local log at " + queueDir + " ends at 0x" + Long.toHexString(log.lastIndex())
@@ -260,6 +270,7 @@ public final class Shipper {
         producer.send(new ProducerRecord<>(ShippedPosition.topicFor(topic), sourceBytes,
                 ShippedPosition.value(last, shipped, member)));
         producer.commitTransaction();
+        acknowledged = new ShippedPosition.Position(last, shipped);
         status.shipped(last, docs.size(), log.countAfter(last));
         return docs.size();
     }

@@ -26,9 +26,11 @@ class BrokerOutageTest {
     private static final int OUTAGE_SECONDS = Integer.parseInt(
             System.getenv().getOrDefault("CCP_TEST_KAFKA_OUTAGE_SECONDS", "30"));
 
+    private static long said(ChildJvm shipper) {
+        return shipper.stderr().stream().filter(l -> l.contains("cannot ship to Kafka")).count();
+    }
+
     @Test
-    @org.junit.jupiter.api.Disabled("known hole: after a broker outage the shipper can ship a slice of events twice "
-            + "(reproduced; the topic holds them twice); enable again with the fix, see docs/TEAM.md")
     void brokerStoppedUnderLoadAndStartedAgainLosesAndDoublesNothing(@TempDir Path brokerDir, @TempDir Path ann,
                                                                       @TempDir Path team) {
         int perSecond = 100;
@@ -43,6 +45,8 @@ class BrokerOutageTest {
             Team.awaitOrShow(all, Duration.ofSeconds(120), () -> Team.lines(teamUsage).size() > 100);
             assertEquals(200, Team.get(readyz, "/readyz").getKey());
 
+            // Said once per outage: a broker slow to answer the very first connection is another one.
+            long saidBefore = said(shipper);
             kafka.stop();
             // The whole outage long, both keep running; the shipper says Kafka is unreachable.
             await().during(Duration.ofSeconds(OUTAGE_SECONDS)).atMost(Duration.ofSeconds(OUTAGE_SECONDS + 15))
@@ -66,8 +70,7 @@ class BrokerOutageTest {
             assertEquals(requests, teamLines.size(), () -> "0 lost, 0 duplicated; team lines not in the local log or seen twice: "
                     + Team.differences(local, teamLines) + "; " + Team.eventsShippedTwice(kafka.bootstrap(), topic));
             assertEquals(new HashSet<>(local), new HashSet<>(teamLines));
-            assertEquals(1, shipper.stderr().stream().filter(l -> l.contains("cannot ship to Kafka")).count(),
-                    () -> "said once: " + shipper.stderr());
+            assertEquals(1, said(shipper) - saidBefore, () -> "said once: " + shipper.stderr());
         }
     }
 }

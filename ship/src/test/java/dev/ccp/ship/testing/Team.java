@@ -227,6 +227,7 @@ public final class Team {
         p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, List<String>> where = new HashMap<>();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
             List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
             for (var info : consumer.partitionsFor(topic, java.time.Duration.ofSeconds(30))) {
@@ -242,10 +243,12 @@ public final class Team {
                     int at = v.indexOf("\"id\":\"");
                     String id = at < 0 ? v : v.substring(at + 6, v.indexOf('"', at + 6));
                     seen.merge(id, 1, Integer::sum);
+                    where.computeIfAbsent(id, k -> new ArrayList<>()).add(r.partition() + "@" + r.offset());
                 }
             }
         }
         long twice = seen.values().stream().filter(n -> n > 1).count();
-        return seen.size() + " distinct events on the topic, " + twice + " of them more than once";
+        return seen.size() + " distinct events on the topic, " + twice + " of them more than once: "
+                + where.entrySet().stream().filter(e -> e.getValue().size() > 1).map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 }
