@@ -77,14 +77,19 @@ public final class Shipper {
     private KafkaProducer<byte[], byte[]> producer;
     private EventTailer tailer;
     /**
-     * The position of the last transaction whose commit this process saw acknowledged, or NONE. Kafka
-     * keeps an acknowledged commit, but after a broker restart the commit marker of its position record
-     * can lag behind its events' markers: the events already show while the committed read of the
-     * positions topic still ends before that record (seen: a record left unsettled until this shipper's
-     * next transaction). Reading back the position alone would then ship that transaction's events a
-     * second time; what this process knows it committed wins over an older position read back.
+     * The position of the last transaction whose commit this shipper saw acknowledged (kept across
+     * restarts by {@link AcknowledgedPosition}), or NONE. Kafka keeps an acknowledged commit, but after
+     * a broker restart the commit marker of its position record can lag behind its events' markers: the
+     * events already show while the committed read of the positions topic still ends before that record
+     * (seen: a record left unsettled until this shipper's next transaction). Reading back the position
+     * alone would then ship that transaction's events a second time; what the shipper knows it committed
+     * wins over an older position read back.
      */
     private ShippedPosition.Position acknowledged = ShippedPosition.Position.NONE;
+    private final Path acknowledgedFile;
+    /** Kafka's id of the events topic, or null when the cluster does not say (then nothing is kept on disk). */
+    private String topicId;
+    private boolean saidCannotKeep;
     private boolean topicsChecked;
     private boolean saidUnreachable;
 
@@ -95,6 +100,7 @@ public final class Shipper {
      */
     public Shipper(Path logDir, String topic, String member, Properties clientProps) throws IOException {
         this.queueDir = logDir.resolve("queue");
+        this.acknowledgedFile = AcknowledgedPosition.fileIn(logDir);
         this.topic = topic;
         this.member = member;
         this.clientProps = clientProps;
@@ -200,8 +206,11 @@ public final class Shipper {
         // Fences an earlier shipper of this log and ends (aborts) the transaction it left open.
         producer.initTransactions();
         if (!topicsChecked) {
-            createTopicsIfMissing();
+            topicId = createTopicsIfMissing();
             topicsChecked = true;
+            if (acknowledged == ShippedPosition.Position.NONE) {
+                acknowledged = AcknowledgedPosition.load(acknowledgedFile, topicId);
+            }
         }
         ShippedPosition.Position read = ShippedPosition.read(clientProps, ShippedPosition.topicFor(topic), source,
                 Duration.ofSeconds(30));
@@ -223,7 +232,8 @@ public final class Shipper {
         }
     }
 
-    private void createTopicsIfMissing() {
+    /** Creates the events and positions topics when missing; returns the events topic's id, or null. */
+    private String createTopicsIfMissing() {
         try (Admin admin = Admin.create(clientProps)) {
             List<NewTopic> topics = new ArrayList<>();
             topics.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
@@ -240,6 +250,14 @@ public final class Shipper {
                         throw new KafkaException("cannot create topic " + f.getKey() + ": " + oneLine(e), e);
                     }
                 }
+            }
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                        .topicId().toString();
+            } catch (ExecutionException e) {
+                LOG.info("cannot learn the id of topic " + topic + " (" + oneLine(e) + "); the last acknowledged"
+                        + " commit is then kept in memory only");
+                return null;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -271,8 +289,24 @@ public final class Shipper {
                 ShippedPosition.value(last, shipped, member)));
         producer.commitTransaction();
         acknowledged = new ShippedPosition.Position(last, shipped);
+        keepAcknowledged();
         status.shipped(last, docs.size(), log.countAfter(last));
         return docs.size();
+    }
+
+    private void keepAcknowledged() {
+        if (topicId == null) {
+            return;
+        }
+        try {
+            AcknowledgedPosition.save(acknowledgedFile, topicId, acknowledged);
+        } catch (IOException e) {
+            if (!saidCannotKeep) {
+                saidCannotKeep = true;
+                LOG.warning("cannot write " + acknowledgedFile + " (" + oneLine(e) + "); shipping goes on, a restart"
+                        + " then relies on the position Kafka reads back");
+            }
+        }
     }
 
     record Key(byte[] key, Long timestampMs) {
