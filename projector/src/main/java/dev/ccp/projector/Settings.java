@@ -13,7 +13,7 @@ import java.util.Map;
  * @param rollupInterval {@code CCP_ROLLUP_INTERVAL} (5m): how often rollups are published while following
  * @param lostAfter      {@code CCP_LOST_AFTER} (1h): an open request this much older (event time) than the
  *                       newest event is closed as {@code proxy_lost}
- * @param batchSize      events per transaction (checkpoint) at most; 0 = 4,096 when following, 65,536 for --once/--rebuild
+ * @param batchSize      events per transaction (checkpoint) at most; 0 = 4,096 when following, 262,144 for --once/--rebuild
  */
 public record Settings(Duration sampleTtl, Duration rollupInterval, Duration lostAfter, int batchSize) {
 

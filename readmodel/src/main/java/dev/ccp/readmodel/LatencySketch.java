@@ -1,10 +1,10 @@
 package dev.ccp.readmodel;
 
 import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.PackedHistogram;
 
-import java.io.ByteArrayOutputStream;
 
 /**
  * A mergeable latency histogram in microseconds: an HdrHistogram with three significant digits (values
@@ -28,10 +28,33 @@ public final class LatencySketch {
      */
     private static final byte[] HEADER = {(byte) 0x80, 0x00, 0x01};
 
-    private final AbstractHistogram histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
+    /**
+     * Values a sketch holds before it trades the packed counts for a plain array. Recording into the
+     * packed form walks an index of several levels per value and reading it back (percentiles, bytes)
+     * walks it per bucket, several times the cost of the plain form, which pays for its 100–200 KB (an
+     * array up to the largest value) only once it holds this many values; so a plain array never costs
+     * more than about 200 bytes per value held, and the many small sketches of a read stay packed.
+     */
+    static final long PLAIN_FROM = 1_024;
+
+    private AbstractHistogram histogram = new PackedHistogram(SIGNIFICANT_DIGITS);
+    private boolean plain;
+
+    /**
+     * A sketch that will take many values one by one (a running total): plain from the start, so its
+     * first thousand values, and its bytes and percentiles while they are few, cost no packed walks.
+     */
+    public static LatencySketch plain() {
+        LatencySketch s = new LatencySketch();
+        s.toPlain();
+        return s;
+    }
 
     public void add(long micros) {
         histogram.recordValue(Math.max(0, micros));
+        if (!plain && histogram.getTotalCount() >= PLAIN_FROM) {
+            toPlain();
+        }
     }
 
     void add(long micros, long count) {
@@ -39,7 +62,61 @@ public final class LatencySketch {
     }
 
     public void merge(LatencySketch other) {
+        if (!plain && histogram.getTotalCount() + other.count() >= PLAIN_FROM) {
+            toPlain();
+        }
         histogram.add(other.histogram);
+    }
+
+    /** Adds the values of bytes written by {@link #toBytes()} (or the earlier sketch), as {@link #merge} of {@link #fromBytes} would. */
+    public void addBytes(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return;
+        }
+        if (!hasHeader(bytes)) {
+            LegacySketchBytes.read(bytes, this);
+            return;
+        }
+        // (value, count) pairs first: whether the sum reaches the plain form decides where they go.
+        long[] pairs = new long[16];
+        int n = 0;
+        long total = 0;
+        int[] pos = {HEADER.length};
+        long value = 0;
+        while (pos[0] < bytes.length) {
+            value += readVarint(bytes, pos);
+            long count = readVarint(bytes, pos);
+            if (n + 2 > pairs.length) {
+                pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[n++] = value;
+            pairs[n++] = count;
+            total += count;
+        }
+        if (!plain && histogram.getTotalCount() + total >= PLAIN_FROM) {
+            toPlain();
+        }
+        for (int i = 0; i < n; i += 2) {
+            add(pairs[i], pairs[i + 1]);
+        }
+    }
+
+    /** Adds {@code values[0..n)}: in one step, so a sketch that will hold many of them starts in the plain form. */
+    public void addAll(long[] values, int n) {
+        if (!plain && histogram.getTotalCount() + n >= PLAIN_FROM) {
+            toPlain();
+        }
+        for (int i = 0; i < n; i++) {
+            histogram.recordValue(Math.max(0, values[i]));
+        }
+    }
+
+    /** Same buckets, same counts: only the storage changes, so bytes and percentiles stay what they were. */
+    private void toPlain() {
+        Histogram h = new Histogram(SIGNIFICANT_DIGITS);
+        h.add(histogram);
+        histogram = h;
+        plain = true;
     }
 
     public long count() {
@@ -56,16 +133,17 @@ public final class LatencySketch {
 
     /** Canonical bytes: the header, then (lowest value of the bucket − previous one, count) varints, ascending. */
     public byte[] toBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(HEADER);
+        VarintWriter out = new VarintWriter();
+        out.bytes = HEADER.clone();
+        out.size = HEADER.length;
         long previous = 0;
         for (HistogramIterationValue v : histogram.recordedValues()) {
             long lowest = histogram.lowestEquivalentValue(v.getValueIteratedTo());
-            writeVarint(out, lowest - previous);
-            writeVarint(out, v.getCountAtValueIteratedTo());
+            out.write(lowest - previous);
+            out.write(v.getCountAtValueIteratedTo());
             previous = lowest;
         }
-        return out.toByteArray();
+        return java.util.Arrays.copyOf(out.bytes, out.size);
     }
 
     /** Reads bytes written by {@link #toBytes()} or by the earlier sketch; null reads as empty. */
@@ -74,17 +152,21 @@ public final class LatencySketch {
         if (bytes == null || bytes.length == 0) {
             return sketch;
         }
+        read(bytes, sketch);
+        return sketch;
+    }
+
+    private static void read(byte[] bytes, LatencySketch into) {
         if (!hasHeader(bytes)) {
-            LegacySketchBytes.read(bytes, sketch);
-            return sketch;
+            LegacySketchBytes.read(bytes, into);
+            return;
         }
         int[] pos = {HEADER.length};
         long value = 0;
         while (pos[0] < bytes.length) {
             value += readVarint(bytes, pos);
-            sketch.add(value, readVarint(bytes, pos));
+            into.add(value, readVarint(bytes, pos));
         }
-        return sketch;
     }
 
     private static boolean hasHeader(byte[] bytes) {
@@ -99,12 +181,21 @@ public final class LatencySketch {
         return true;
     }
 
-    private static void writeVarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
+    /** Unsynchronised, unlike ByteArrayOutputStream: the bytes of every sketch are written at every checkpoint. */
+    private static final class VarintWriter {
+        byte[] bytes;
+        int size;
+
+        void write(long v) {
+            if (size + 10 > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(64, bytes.length * 2));
+            }
+            while ((v & ~0x7FL) != 0) {
+                bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            bytes[size++] = (byte) v;
         }
-        out.write((int) v);
     }
 
     static long readVarint(byte[] b, int[] pos) {

@@ -84,4 +84,41 @@ class LatencySketchTest {
         assertArrayEquals(all.toBytes(), LatencySketch.fromBytes(all.toBytes()).toBytes());
         assertEquals(all.percentile(0.95), LatencySketch.fromBytes(all.toBytes()).percentile(0.95));
     }
+
+    @Test
+    void aSketchThatOutgrowsThePackedFormGivesTheBytesAndPercentilesOfOneThatStayedPacked() {
+        SplittableRandom random = new SplittableRandom(7);
+        LatencySketch big = new LatencySketch();
+        LatencySketch[] smalls = new LatencySketch[8];
+        for (int i = 0; i < smalls.length; i++) {
+            smalls[i] = new LatencySketch();
+        }
+        int n = (int) LatencySketch.PLAIN_FROM * 4;
+        for (int i = 0; i < n; i++) {
+            long v = 1 + random.nextLong(3_600_000_000L >> random.nextInt(20));
+            big.add(v);
+            smalls[i % smalls.length].add(v);
+        }
+        // Each small one stays under the threshold, so it is packed; merged, they pass it.
+        LatencySketch merged = new LatencySketch();
+        LatencySketch fromBlobs = new LatencySketch();
+        for (LatencySketch s : smalls) {
+            assertTrue(s.count() < LatencySketch.PLAIN_FROM);
+            merged.merge(s);
+            fromBlobs.addBytes(s.toBytes());
+        }
+        byte[] expected = LatencySketch.fromBytes(big.toBytes()).toBytes();
+        assertArrayEquals(expected, big.toBytes());
+        assertArrayEquals(expected, merged.toBytes());
+        assertArrayEquals(expected, fromBlobs.toBytes());
+        for (double q : new double[] {0.0, 0.5, 0.95, 0.999, 1.0}) {
+            long packed = LatencySketch.fromBytes(big.toBytes()).percentile(q);
+            assertEquals(packed, big.percentile(q), "p" + q);
+            assertEquals(packed, merged.percentile(q), "p" + q);
+            assertEquals(packed, fromBlobs.percentile(q), "p" + q);
+        }
+        LatencySketch legacy = new LatencySketch();
+        legacy.addBytes(new byte[] {100, 2, (byte) 0x84, 0x19, 1});
+        assertArrayEquals(LatencySketch.fromBytes(new byte[] {100, 2, (byte) 0x84, 0x19, 1}).toBytes(), legacy.toBytes());
+    }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * @param layers the files it was merged from, lowest first
  */
-public record PriceTable(List<PriceEntry> entries, List<PlanFee> plans, List<String> layers) {
+public record PriceTable(List<PriceEntry> entries, List<PlanFee> plans, List<String> layers) implements PriceLookup {
     /** The provider whose list prices {@code list_cost_usd} and savings are measured against. */
     public static final String LIST_PROVIDER = "anthropic";
     private static final long SECONDS_PER_DAY = 86_400;
@@ -37,6 +37,7 @@ public record PriceTable(List<PriceEntry> entries, List<PlanFee> plans, List<Str
      * The entry that prices {@code model} served by {@code provider} at {@code at}; empty when no entry
      * matches, or when the matching entries all start later (a price is never applied before its date).
      */
+    @Override
     public Optional<PriceEntry> priceOf(String provider, String model, Instant at) {
         if (provider == null || model == null) {
             return Optional.empty();
@@ -62,6 +63,7 @@ public record PriceTable(List<PriceEntry> entries, List<PlanFee> plans, List<Str
     }
 
     /** The flat plan of {@code provider} in force at {@code at}, if any. */
+    @Override
     public Optional<PlanFee> planOf(String provider, Instant at) {
         return planOn(provider, LocalDate.ofInstant(at, ZoneOffset.UTC));
     }

@@ -16,7 +16,7 @@ public final class Pricing {
      * What the serving provider charges, in pico-dollars: 0 while a flat plan of that provider is in
      * force, 0 for a request that used no tokens, null when no entry prices the model at that time.
      */
-    public static Long cost(PriceTable table, String provider, String model, TokenUsage usage, Instant at) {
+    public static Long cost(PriceLookup table, String provider, String model, TokenUsage usage, Instant at) {
         if (provider != null && table.planOf(provider, at).isPresent()) {
             return 0L;
         }
@@ -27,11 +27,11 @@ public final class Pricing {
      * What Anthropic would have charged at its list prices for the model the client asked for (plans
      * aside), in pico-dollars; null when the table has no Anthropic price for that model.
      */
-    public static Long listCost(PriceTable table, String requestedModel, TokenUsage usage, Instant at) {
+    public static Long listCost(PriceLookup table, String requestedModel, TokenUsage usage, Instant at) {
         return perToken(table, PriceTable.LIST_PROVIDER, requestedModel, usage, at);
     }
 
-    private static Long perToken(PriceTable table, String provider, String model, TokenUsage usage, Instant at) {
+    private static Long perToken(PriceLookup table, String provider, String model, TokenUsage usage, Instant at) {
         if (usage.isEmpty()) {
             return 0L;
         }
@@ -54,7 +54,7 @@ public final class Pricing {
     }
 
     /** Both figures of one request. */
-    public static RequestCost of(PriceTable table, String provider, String servedModel, String requestedModel,
+    public static RequestCost of(PriceLookup table, String provider, String servedModel, String requestedModel,
                                  TokenUsage usage, Instant at) {
         boolean offloaded = provider != null && !provider.equals(PriceTable.LIST_PROVIDER);
         return new RequestCost(cost(table, provider, servedModel, usage, at),

@@ -24,7 +24,6 @@ import java.util.List;
 final class BatchApplier {
     private final List<Position> positions;
     private final Connection db;
-    private final RequestJoin join;
     private final RequestPricer pricer;
     private final ProjectorMetrics metrics;
     private final Totals totals;
@@ -32,6 +31,8 @@ final class BatchApplier {
     private final String topic;
     private long lastIndex;
     private Long lastTsUs;
+    /** The join's state after the last chunk applied: what the next commit saves. */
+    private RequestJoin.Mark mark;
     private int batch;
     private boolean publishPending;
     private long lastCommitNanos = System.nanoTime();
@@ -41,7 +42,7 @@ final class BatchApplier {
                  Totals totals, String topic) {
         this.positions = positions;
         this.db = start.db();
-        this.join = start.join();
+        this.mark = start.join().mark();
         this.pricer = pricer;
         this.metrics = metrics;
         this.totals = totals;
@@ -54,8 +55,9 @@ final class BatchApplier {
         return lastIndex;
     }
 
-    RequestJoin join() {
-        return join;
+    /** Requests completed that were not open, as of the last chunk applied. */
+    long orphaned() {
+        return mark.orphaned();
     }
 
     /** Entries applied since the last commit. */
@@ -75,21 +77,33 @@ final class BatchApplier {
         return lastPublishNanos;
     }
 
-    void apply(LogEntry entry) {
+    /** Applies a chunk the {@link JoinStage} joined; a commit may follow it, not come inside it. */
+    void apply(JoinStage.Chunk chunk) {
+        boolean read = false;
+        for (JoinStage.Step step : chunk.steps()) {
+            read |= step.entry() instanceof LogEntry.Read;
+            apply(step);
+        }
+        if (read) {
+            lastTsUs = chunk.mark().clockUs();
+        }
+        mark = chunk.mark();
+    }
+
+    private void apply(JoinStage.Step step) {
+        LogEntry entry = step.entry();
         long index = entry.index();
         switch (entry) {
             case LogEntry.Read r -> {
-                if (r.member() != null) {
-                    join.shippedBy(r.event().instance(), r.member());
-                }
-                List<FinishedRequest> finished = pricer.price(join.apply(index, r.event()));
-                for (FinishedRequest f : finished) {
-                    metrics.priced(f.lane(), f.model(), f.cost(), f.saved());
-                }
-                lastTsUs = join.clockUs();
+                List<FinishedRequest> finished = step.finished();
                 for (Position pos : positions) {
                     if (index > pos.at) {
-                        pos.projection.apply(index, r.event(), finished, join);
+                        try {
+                            pos.projection.apply(index, r.event(), finished, step.requestModel());
+                        } catch (java.io.UncheckedIOException e) {
+                            // A file projection that writes ahead of its commit; reopened from the checkpoints.
+                            throw new StoreFailure(e.getMessage(), e);
+                        }
                         pos.events++;
                         pos.sinceCommit++;
                     }
@@ -141,7 +155,7 @@ final class BatchApplier {
                 if (pos.at < lastIndex) {
                     p.writeRows(db);
                     if (joinState == null) {
-                        joinState = join.snapshot();
+                        joinState = mark.snapshot();
                     }
                     CheckpointStore.save(db, new Checkpoint(p.name(), lastIndex, pos.events, pos.unreadable, lastTsUs,
                             p.fileLength(), joinState, p.state()));
@@ -151,7 +165,7 @@ final class BatchApplier {
                     pos.at = lastIndex;
                 }
                 if (publish) {
-                    p.publish(db, pos.at, join.clockUs());
+                    p.publish(db, pos.at, mark.clockUs());
                 }
             }
             db.commit();

@@ -25,7 +25,12 @@ import java.util.function.BooleanSupplier;
 final class Pass implements AutoCloseable {
     private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
     /** A single run commits by batch size, or at this pace while it reads a long stretch. */
-    private static final long COMMIT_EVERY_NANOS = 500_000_000L;
+    private static final long COMMIT_EVERY_NANOS = 1_000_000_000L;
+    /**
+     * Entries per transaction of a single run: each commit also saves every checkpoint (the scoreboard
+     * with its sketches, the request join) and publishes the rollups, so a rebuild pays for it per batch.
+     */
+    private static final int ONCE_BATCH = 262_144;
     /**
      * A follower under steady traffic never finds the source idle, so this pace bounds how long an
      * entry waits for its commit (what readers of the projection, a team's quota standing among
@@ -42,7 +47,10 @@ final class Pass implements AutoCloseable {
     private final List<Projection> projections;
     private final StartingPoint start;
     private final BatchApplier applier;
-    private EntryReader reader;
+    private final RequestPricer pricer;
+    private JoinStage reader;
+    /** The source's position after the last chunk polled (a team topic's offsets), saved with the checkpoint. */
+    private String positionPolled;
 
     Pass(CcpPaths paths, Settings settings, ProjectorMetrics metrics, RequestPricer pricer, TopicSource topic,
          List<Projection> projections, Totals totals, boolean wipe) {
@@ -59,33 +67,40 @@ final class Pass implements AutoCloseable {
             projections.forEach(Projection::close);
             throw e;
         }
+        this.pricer = pricer;
         this.applier = new BatchApplier(positions, start, pricer, metrics, totals, topic == null ? null : topic.topic());
     }
 
     long orphaned() {
-        return applier.join().orphaned();
+        return applier.orphaned();
     }
 
     void loop(TailLoop.Mode mode, Progress progress, BooleanSupplier stop) {
         long startIndex = applier.lastIndex();
-        reader = topic != null ? new TopicReader(topic, start.topicStart(), start.startAfter(), mode == TailLoop.Mode.FOLLOW)
+        EntryReader source = topic != null
+                ? new TopicReader(topic, start.topicStart(), start.startAfter(), mode == TailLoop.Mode.FOLLOW)
                 : new LogReader(start.log(), start.startAfter(), mode == TailLoop.Mode.FOLLOW);
+        positionPolled = source.positionAfterPolled();
+        reader = new JoinStage(source, start.join(), pricer, metrics);
         long total = progress == Progress.NONE ? 0 : start.log() != null ? start.log().countAfter(startIndex) : awaitLag();
         long done = 0;
         long runStart = System.nanoTime();
         long lastProgress = runStart;
         long lastLag = 0;
-        int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == TailLoop.Mode.ONCE ? 65_536 : 4_096;
+        int batchSize = settings.batchSize() > 0 ? settings.batchSize() : mode == TailLoop.Mode.ONCE ? ONCE_BATCH : 4_096;
         long commitEvery = mode == TailLoop.Mode.ONCE ? COMMIT_EVERY_NANOS : FOLLOW_COMMIT_EVERY_NANOS;
         while (!stop.getAsBoolean()) {
-            List<LogEntry> chunk = poll();
+            JoinStage.Chunk chunk = poll();
             long now = System.nanoTime();
-            if (chunk == null || chunk == LogReader.CAUGHT_UP) {
+            if (chunk != null) {
+                positionPolled = chunk.position();
+            }
+            if (chunk == null || chunk.caughtUp()) {
                 boolean publishDue = now - applier.lastPublishNanos() >= settings.rollupInterval().toNanos();
                 if (applier.batch() > 0 || (publishDue && applier.publishPending())) {
                     commit(publishDue, false);
                 }
-                if (mode == TailLoop.Mode.ONCE && chunk == LogReader.CAUGHT_UP) {
+                if (mode == TailLoop.Mode.ONCE && chunk != null) {
                     break;
                 }
                 totals.skips.endOfStretch();
@@ -96,10 +111,8 @@ final class Pass implements AutoCloseable {
                 }
                 continue;
             }
-            for (LogEntry entry : chunk) {
-                applier.apply(entry);
-            }
-            done += chunk.size();
+            applier.apply(chunk);
+            done += chunk.steps().size();
             if (applier.batch() >= batchSize || now - applier.lastCommitNanos() >= commitEvery) {
                 // --once/--rebuild publish with every transaction: rollups fold from the batch still in memory.
                 commit(mode == TailLoop.Mode.ONCE || now - applier.lastPublishNanos() >= settings.rollupInterval().toNanos(), false);
@@ -121,7 +134,7 @@ final class Pass implements AutoCloseable {
         }
     }
 
-    private List<LogEntry> poll() {
+    private JoinStage.Chunk poll() {
         try {
             return reader.poll(100);
         } catch (IndexNotInLogException e) {
@@ -142,7 +155,7 @@ final class Pass implements AutoCloseable {
     }
 
     private void commit(boolean publish, boolean last) {
-        applier.commit(publish, reader != null ? reader.positionAfterPolled() : null, last);
+        applier.commit(publish, positionPolled, last);
     }
 
     private long lag() {

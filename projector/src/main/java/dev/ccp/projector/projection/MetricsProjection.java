@@ -75,7 +75,7 @@ public final class MetricsProjection implements Projection {
     }
 
     @Override
-    public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+    public void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         board.events++;
         for (FinishedRequest r : finished) {
             board.add(r);
@@ -178,10 +178,10 @@ public final class MetricsProjection implements Projection {
         long cacheReadInputTokens;
         @JsonSerialize(converter = SketchToText.class)
         @JsonDeserialize(converter = TextToSketch.class)
-        LatencySketch latency = new LatencySketch();
+        LatencySketch latency = LatencySketch.plain();
         @JsonSerialize(converter = SketchToText.class)
         @JsonDeserialize(converter = TextToSketch.class)
-        LatencySketch ttfb = new LatencySketch();
+        LatencySketch ttfb = LatencySketch.plain();
 
         void add(FinishedRequest r) {
             count++;
@@ -216,7 +216,9 @@ public final class MetricsProjection implements Projection {
     static final class TextToSketch extends StdConverter<String, LatencySketch> {
         @Override
         public LatencySketch convert(String text) {
-            return LatencySketch.fromBytes(Base64.getDecoder().decode(text));
+            LatencySketch sketch = LatencySketch.plain();
+            sketch.addBytes(Base64.getDecoder().decode(text));
+            return sketch;
         }
     }
 

@@ -81,7 +81,7 @@ public final class PartialsProjection implements Projection {
     }
 
     @Override
-    public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+    public void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         if (!(event instanceof Event.StreamPartial p)) {
             return;
         }

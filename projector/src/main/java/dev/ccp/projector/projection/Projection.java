@@ -23,7 +23,12 @@ public interface Projection extends AutoCloseable {
     /** Restores the state the checkpoint describes; cuts files back to the checkpointed length. */
     void open(Connection db, Checkpoint checkpoint) throws IOException, SQLException;
 
-    void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join);
+    /**
+     * @param finished     the requests the shared {@link RequestJoin} finished on this event, priced
+     * @param requestModel the model the client asked for in the request this event belongs to, while the
+     *                     request is open after the event (null otherwise): what the join knew at this event
+     */
+    void apply(long index, Event event, List<FinishedRequest> finished, String requestModel);
 
     /** An unreadable document at {@code index}, skipped. */
     default void unreadable(long index) {

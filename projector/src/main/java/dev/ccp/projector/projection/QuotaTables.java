@@ -42,7 +42,7 @@ public final class QuotaTables {
     private final List<Limit> limits = new ArrayList<>();
     private final Map<Key, long[]> speed = new TreeMap<>();
 
-    void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+    void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         for (FinishedRequest r : finished) {
             if ("stream".equals(r.op()) && "ok".equals(r.outcome()) && r.status() < 400 && r.ttfbUs() >= 0) {
                 long[] s = speed.computeIfAbsent(new Key(Math.floorDiv(r.tsUs(), 60_000_000L) * 60L, orUnknown(r.lane()),
@@ -55,7 +55,7 @@ public final class QuotaTables {
         }
         switch (event) {
             case Event.UpstreamAttempt a when a.status() == 429 || a.status() == 529 ->
-                    limits.add(new Limit(index, a.tsUs(), orUnknown(a.provider()), orUnknown(join.modelOf(a.reqId())), a.status()));
+                    limits.add(new Limit(index, a.tsUs(), orUnknown(a.provider()), orUnknown(requestModel), a.status()));
             case Event.ImportedSample s when s.status() == 429 || s.status() == 529 ->
                     limits.add(new Limit(index, s.tsUs(), orUnknown(s.lane()), orUnknown(s.model()), s.status()));
             default -> {

@@ -179,11 +179,43 @@ public final class RequestJoin {
 
     /** The state as JSON text, for the checkpoint. */
     public String snapshot() {
-        try {
-            return JSON.writeValueAsString(new State(clockUs, orphaned, List.copyOf(open.values()),
-                    members.isEmpty() ? null : members));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        return mark().snapshot();
+    }
+
+    /**
+     * The state as it is now, kept apart from what the join does next: a copy of the requests in flight
+     * (immutable records), so a join that runs ahead of the projections can hand each batch the state
+     * that belongs to its last event.
+     */
+    public Mark mark() {
+        return new Mark(new State(clockUs, orphaned, List.copyOf(open.values()),
+                members.isEmpty() ? null : new LinkedHashMap<>(members)));
+    }
+
+    /** The join's state at one event: what the checkpoint saves of it. */
+    public static final class Mark {
+        private final State state;
+
+        private Mark(State state) {
+            this.state = state;
+        }
+
+        /** The newest event time seen, in microseconds ({@code Long.MIN_VALUE} before the first event). */
+        public long clockUs() {
+            return state.clockUs();
+        }
+
+        public long orphaned() {
+            return state.orphaned();
+        }
+
+        /** The state as JSON text, for the checkpoint. */
+        public String snapshot() {
+            try {
+                return JSON.writeValueAsString(state);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ccp.projector.projection;
 
 import dev.ccp.policy.price.LivePrices;
+import dev.ccp.policy.price.PriceLookup;
 import dev.ccp.policy.price.PriceTable;
 import dev.ccp.policy.price.Pricing;
 import dev.ccp.policy.price.TokenUsage;
@@ -19,6 +20,8 @@ public final class RequestPricer {
     public static final RequestPricer UNPRICED = new RequestPricer(LivePrices.fixed(PriceTable.empty()));
 
     private final LivePrices prices;
+    private PriceTable remembered;
+    private PriceLookup lookup;
 
     public RequestPricer(LivePrices prices) {
         this.prices = prices;
@@ -38,14 +41,18 @@ public final class RequestPricer {
             return finished;
         }
         PriceTable table = prices.table();
+        if (table != remembered) {
+            remembered = table;
+            lookup = PriceLookup.remembering(table);
+        }
         List<FinishedRequest> out = new ArrayList<>(finished.size());
         for (FinishedRequest r : finished) {
-            out.add(price(table, r));
+            out.add(price(lookup, r));
         }
         return out;
     }
 
-    static FinishedRequest price(PriceTable table, FinishedRequest r) {
+    static FinishedRequest price(PriceLookup table, FinishedRequest r) {
         TokenUsage usage = new TokenUsage(r.inputTokens(), r.outputTokens(), r.cacheCreationInputTokens(),
                 r.cacheWrite1hTokens(), r.cacheReadInputTokens());
         Instant at = Instant.ofEpochSecond(Math.floorDiv(r.tsUs(), 1_000_000L));

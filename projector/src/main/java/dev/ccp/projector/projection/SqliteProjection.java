@@ -68,8 +68,8 @@ public final class SqliteProjection implements Projection {
     static final String COUNT_TOKENS = "count_tokens";
 
     @Override
-    public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
-        quotaTables.apply(index, event, finished, join);
+    public void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
+        quotaTables.apply(index, event, finished, requestModel);
         costTables.apply(event, finished);
         for (FinishedRequest r : finished) {
             samples.add(r);
@@ -80,7 +80,7 @@ public final class SqliteProjection implements Projection {
         }
         switch (event) {
             case Event.UpstreamAttempt a when a.status() == 429 || a.status() == 529 ->
-                    add(a.tsUs(), a.provider(), join.modelOf(a.reqId()), QuotaMinute.LIMITED);
+                    add(a.tsUs(), a.provider(), requestModel, QuotaMinute.LIMITED);
             case Event.ImportedSample s when s.status() == 429 || s.status() == 529 ->
                     add(s.tsUs(), s.lane(), s.model(), QuotaMinute.LIMITED);
             default -> {

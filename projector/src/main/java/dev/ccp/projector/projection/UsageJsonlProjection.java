@@ -24,8 +24,15 @@ public final class UsageJsonlProjection implements Projection {
     public static final String NAME = "usage-jsonl";
     private static final Logger LOG = Logger.getLogger(UsageJsonlProjection.class.getName());
 
+    /**
+     * Lines are written out once this many bytes wait, before the batch commits: bytes past the
+     * checkpoint's length are cut off again by {@link #open} if the batch never commits, so a large
+     * batch needs no buffer of its own size.
+     */
+    private static final int FLUSH_AT = 1 << 20;
+
     private final Path file;
-    private final LineBuffer buffer = new LineBuffer(1 << 20);
+    private final LineBuffer buffer = new LineBuffer(FLUSH_AT + 4096);
     private final StringBuilder line = new StringBuilder(512);
     private FileChannel channel;
     private long length;
@@ -63,12 +70,19 @@ public final class UsageJsonlProjection implements Projection {
     }
 
     @Override
-    public void apply(long index, Event event, List<FinishedRequest> finished, RequestJoin join) {
+    public void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         for (FinishedRequest r : finished) {
             line.setLength(0);
             format(line, r);
             line.append('\n');
             buffer.append(line);
+        }
+        if (buffer.size() >= FLUSH_AT) {
+            try {
+                flushFiles();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -93,6 +93,7 @@ public final class Rollups {
                 read.setLong(1, k.start());
                 read.setString(2, k.model());
                 read.setString(3, k.lane());
+                byte[] sketch = null;
                 try (ResultSet rs = read.executeQuery()) {
                     if (rs.next()) {
                         b.count += rs.getLong(1);
@@ -101,7 +102,7 @@ public final class Rollups {
                         b.out += rs.getLong(4);
                         b.cacheCreation += rs.getLong(5);
                         b.cacheRead += rs.getLong(6);
-                        b.latency.merge(LatencySketch.fromBytes(rs.getBytes(7)));
+                        sketch = rs.getBytes(7);
                         long before = rs.getLong(1);
                         // A row folded before rollups carried cost (NULL): its requests stay unpriced until a rebuild.
                         b.unpriced += orElse(rs, 8, before);
@@ -112,6 +113,7 @@ public final class Rollups {
                         b.saved = Math.addExact(b.saved, orElse(rs, 13, 0));
                     }
                 }
+                LatencySketch latency = b.latency(sketch);
                 write.setLong(1, k.start());
                 write.setString(2, k.model());
                 write.setString(3, k.lane());
@@ -121,9 +123,9 @@ public final class Rollups {
                 write.setLong(7, b.out);
                 write.setLong(8, b.cacheCreation);
                 write.setLong(9, b.cacheRead);
-                write.setDouble(10, b.latency.percentile(0.50) / 1000.0);
-                write.setDouble(11, b.latency.percentile(0.95) / 1000.0);
-                write.setBytes(12, b.latency.toBytes());
+                write.setDouble(10, latency.percentile(0.50) / 1000.0);
+                write.setDouble(11, latency.percentile(0.95) / 1000.0);
+                write.setBytes(12, latency.toBytes());
                 write.setLong(13, b.unpriced);
                 write.setLong(14, b.listUnpriced);
                 write.setLong(15, b.offloaded);
@@ -172,6 +174,17 @@ public final class Rollups {
         long listCost;
         long saved;
         final LatencySketch latency = new LatencySketch();
+        /** Latencies added, recorded into the sketch in one step when the bucket is written. */
+        private long[] latencies = new long[16];
+        private int added;
+
+        /** The sketch with every latency added and the row's own (null for a new row). */
+        LatencySketch latency(byte[] row) {
+            latency.addBytes(row);
+            latency.addAll(latencies, added);
+            added = 0;
+            return latency;
+        }
 
         void add(boolean error, long in, long out, long cc, long cr, long latencyUs, Money money) {
             if (money.cost() == null) {
@@ -196,7 +209,10 @@ public final class Rollups {
             this.out += out;
             cacheCreation += cc;
             cacheRead += cr;
-            latency.add(latencyUs);
+            if (added == latencies.length) {
+                latencies = java.util.Arrays.copyOf(latencies, added * 2);
+            }
+            latencies[added++] = latencyUs;
         }
     }
 }
