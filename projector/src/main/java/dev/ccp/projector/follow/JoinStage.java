@@ -8,8 +8,6 @@ import dev.ccp.projector.projection.RequestPricer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the shared {@link RequestJoin} and the pricing on their own thread, between the reader and the
@@ -37,10 +35,8 @@ final class JoinStage implements AutoCloseable {
     private final RequestJoin join;
     private final RequestPricer pricer;
     private final ProjectorMetrics metrics;
-    private final ArrayBlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(8);
+    private final Handoff<Chunk> handoff = new Handoff<>(8);
     private final Thread thread;
-    private volatile boolean closed;
-    private volatile RuntimeException failure;
 
     JoinStage(EntryReader reader, RequestJoin join, RequestPricer pricer, ProjectorMetrics metrics) {
         this.reader = reader;
@@ -52,24 +48,23 @@ final class JoinStage implements AutoCloseable {
 
     private void run() {
         try {
-            while (!closed) {
+            while (!handoff.isClosed()) {
                 List<LogEntry> entries = reader.poll(100);
                 if (entries == null) {
                     continue;
                 }
                 if (entries == LogReader.CAUGHT_UP) {
-                    put(new Chunk(List.of(), true, join.mark(), reader.positionAfterPolled()));
+                    handoff.put(new Chunk(List.of(), true, join.mark(), reader.positionAfterPolled()));
                     continue;
                 }
                 List<Step> steps = new ArrayList<>(entries.size());
                 for (LogEntry entry : entries) {
                     steps.add(step(entry));
                 }
-                put(new Chunk(steps, false, join.mark(), reader.positionAfterPolled()));
+                handoff.put(new Chunk(steps, false, join.mark(), reader.positionAfterPolled()));
             }
         } catch (RuntimeException e) {
-            failure = e;
-            put(new Chunk(List.of(), true, null, null));
+            handoff.fail(e, new Chunk(List.of(), true, null, null));
         }
     }
 
@@ -88,33 +83,13 @@ final class JoinStage implements AutoCloseable {
         return new Step(entry, finished, reqId == null ? null : join.modelOf(reqId));
     }
 
-    private void put(Chunk chunk) {
-        try {
-            while (!closed && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-                // The projections are busy committing; wait for room.
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
     /** The next chunk, or null when none came within the timeout; a failure of the reader or the join is thrown here. */
     Chunk poll(long millis) {
-        RuntimeException f = failure;
-        if (f != null && queue.isEmpty()) {
-            throw f;
+        Chunk c = handoff.poll(millis);
+        if (c != null && c.mark() == null) {
+            throw handoff.failure();
         }
-        try {
-            Chunk c = queue.poll(millis, TimeUnit.MILLISECONDS);
-            if (c != null && c.mark() == null) {
-                throw failure;
-            }
-            return c;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return c;
     }
 
     /** Entries in the source not yet read (a team topic's lag; 0 for the local log, which the loop asks itself). */
@@ -124,8 +99,7 @@ final class JoinStage implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        queue.clear();
+        handoff.close();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

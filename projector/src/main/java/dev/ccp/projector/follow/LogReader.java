@@ -6,8 +6,6 @@ import dev.ccp.events.LogEntry;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,10 +17,8 @@ final class LogReader implements EntryReader {
     static final List<LogEntry> CAUGHT_UP = List.of();
     private static final int CHUNK = 1024;
 
-    private final ArrayBlockingQueue<List<LogEntry>> queue = new ArrayBlockingQueue<>(32);
+    private final Handoff<List<LogEntry>> handoff = new Handoff<>(32);
     private final Thread thread;
-    private volatile boolean closed;
-    private volatile RuntimeException failure;
 
     LogReader(EventLog log, long after, boolean follow) {
         thread = Thread.ofPlatform().daemon().name("ccp-projector-reader").start(() -> run(log, after, follow));
@@ -31,56 +27,35 @@ final class LogReader implements EntryReader {
     private void run(EventLog log, long after, boolean follow) {
         try (EventTailer tailer = log.after(after)) {
             List<LogEntry> chunk = new ArrayList<>(CHUNK);
-            while (!closed) {
+            while (!handoff.isClosed()) {
                 LogEntry e = tailer.next();
                 if (e != null) {
                     chunk.add(e);
                     if (chunk.size() == CHUNK) {
-                        put(chunk);
+                        handoff.put(chunk);
                         chunk = new ArrayList<>(CHUNK);
                     }
                     continue;
                 }
                 if (!chunk.isEmpty()) {
-                    put(chunk);
+                    handoff.put(chunk);
                     chunk = new ArrayList<>(CHUNK);
                 }
-                put(CAUGHT_UP);
+                handoff.put(CAUGHT_UP);
                 if (!follow) {
                     return;
                 }
                 LockSupport.parkNanos(20_000_000L);
             }
         } catch (RuntimeException e) {
-            failure = e;
-            put(CAUGHT_UP);
-        }
-    }
-
-    private void put(List<LogEntry> chunk) {
-        try {
-            while (!closed && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-                // The projector is busy committing; wait for room.
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
+            handoff.fail(e, CAUGHT_UP);
         }
     }
 
     /** The next chunk, {@link #CAUGHT_UP}, or null when nothing came within the timeout. */
     @Override
     public List<LogEntry> poll(long millis) {
-        RuntimeException f = failure;
-        if (f != null && queue.isEmpty()) {
-            throw f;
-        }
-        try {
-            return queue.poll(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return handoff.poll(millis);
     }
 
     /** Not known here: the tail loop asks the log itself. */
@@ -91,8 +66,7 @@ final class LogReader implements EntryReader {
 
     @Override
     public void close() {
-        closed = true;
-        queue.clear();
+        handoff.close();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a team topic on its own thread, committed records only, and hands them to the tail loop in
@@ -39,10 +37,8 @@ final class TopicReader implements EntryReader {
 
     private static final Chunk CAUGHT_UP_CHUNK = new Chunk(LogReader.CAUGHT_UP, null);
 
-    private final ArrayBlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(32);
+    private final Handoff<Chunk> handoff = new Handoff<>(32);
     private final Thread thread;
-    private volatile boolean closed;
-    private volatile RuntimeException failure;
     private volatile long lag;
     private Map<Integer, Long> lastNext;
 
@@ -85,7 +81,7 @@ final class TopicReader implements EntryReader {
             }
             long seq = lastSeq;
             List<LogEntry> chunk = new ArrayList<>(CHUNK);
-            while (!closed) {
+            while (!handoff.isClosed()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     buffers.get(r.partition()).add(r);
                 }
@@ -110,12 +106,12 @@ final class TopicReader implements EntryReader {
                     chunk.add(entry(++seq, head));
                     next.put(head.partition(), head.offset() + 1);
                     if (chunk.size() == CHUNK) {
-                        put(new Chunk(chunk, new TreeMap<>(next)));
+                        handoff.put(new Chunk(chunk, new TreeMap<>(next)));
                         chunk = new ArrayList<>(CHUNK);
                     }
                 }
                 if (!chunk.isEmpty()) {
-                    put(new Chunk(chunk, new TreeMap<>(next)));
+                    handoff.put(new Chunk(chunk, new TreeMap<>(next)));
                     chunk = new ArrayList<>(CHUNK);
                 }
                 long behind = 0;
@@ -128,16 +124,15 @@ final class TopicReader implements EntryReader {
                 }
                 lag = behind;
                 if (all) {
-                    put(CAUGHT_UP_CHUNK);
+                    handoff.put(CAUGHT_UP_CHUNK);
                     if (!follow) {
                         return;
                     }
                 }
             }
         } catch (KafkaException | IllegalStateException e) {
-            failure = new IllegalStateException("cannot read topic " + source.topic() + " at " + source.bootstrap()
-                    + ": " + e.getMessage(), e);
-            put(CAUGHT_UP_CHUNK);
+            handoff.fail(new IllegalStateException("cannot read topic " + source.topic() + " at " + source.bootstrap()
+                    + ": " + e.getMessage(), e), CAUGHT_UP_CHUNK);
         }
     }
 
@@ -182,36 +177,16 @@ final class TopicReader implements EntryReader {
         }
     }
 
-    private void put(Chunk chunk) {
-        try {
-            while (!closed && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-                // The projector is busy committing; wait for room.
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
     @Override
     public List<LogEntry> poll(long millis) {
-        RuntimeException f = failure;
-        if (f != null && queue.isEmpty()) {
-            throw f;
-        }
-        try {
-            Chunk c = queue.poll(millis, TimeUnit.MILLISECONDS);
-            if (c == null) {
-                return null;
-            }
-            if (c.next() != null) {
-                lastNext = c.next();
-            }
-            return c.entries();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Chunk c = handoff.poll(millis);
+        if (c == null) {
             return null;
         }
+        if (c.next() != null) {
+            lastNext = c.next();
+        }
+        return c.entries();
     }
 
     @Override
@@ -226,8 +201,7 @@ final class TopicReader implements EntryReader {
 
     @Override
     public void close() {
-        closed = true;
-        queue.clear();
+        handoff.close();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
