@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Keep-alive HTTP/1.1 connections to one provider, handed to Helidon's client request by request.
+ * Keep-alive HTTP/1.1 connections to one provider, lent to one exchange at a time.
  *
  * <p>Why not Helidon's own connection cache: it puts every returned connection in "idle monitoring",
  * a virtual thread blocked reading the socket so that a connection the server closed is noticed. The
@@ -237,6 +237,8 @@ final class ConnectionPool implements AutoCloseable {
     Lease fresh() {
         PooledConnection pc = new PooledConnection();
         pc.connection.connect();
+        // Reads carry no socket timeout: ExchangeWatch keeps the timeouts (the client's socket options set one at connect).
+        pc.connection.readTimeout(Duration.ZERO);
         opened.incrementAndGet();
         return new Lease(pc, pc.lend(), false);
     }
@@ -260,14 +262,19 @@ final class ConnectionPool implements AutoCloseable {
         } catch (RuntimeException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof SocketTimeoutException) {
-                    return true;
+                    try {
+                        pc.connection.readTimeout(Duration.ZERO);
+                        return true;
+                    } catch (RuntimeException closed) {
+                        return false;
+                    }
                 }
             }
             return false;
         }
     }
 
-    /** Called by Helidon when a response was read to its end; false makes Helidon close the connection. */
+    /** Called through the connection's {@code releaseResource()} when a response was read to its end; false closes the connection. */
     private boolean giveBack(PooledConnection pc) {
         long s = pc.state.get();
         if (closed || (s & 1) == 0 || !pc.state.compareAndSet(s, s + 1)) {

@@ -3,6 +3,8 @@ package dev.ccp.proxy.upstream;
 import dev.ccp.policy.catalog.Provider;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.ClientRequest;
@@ -16,6 +18,7 @@ import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.webclient.api.ClientUri;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -84,10 +87,10 @@ public final class UpstreamClients implements AutoCloseable {
      *
      * @param pool HTTP/1.1 only: the proxy's own keep-alive connections (null for a client that may use HTTP/2)
      */
-    private record ProviderClient(WebClient web, HttpClient<?> client, ConnectionPool pool, AtomicInteger users,
-                                  AtomicInteger retired) {
-        ProviderClient(WebClient web, HttpClient<?> client, ConnectionPool pool) {
-            this(web, client, pool, new AtomicInteger(), new AtomicInteger());
+    private record ProviderClient(WebClient web, HttpClient<?> client, ConnectionPool pool, Target target,
+                                  AtomicInteger users, AtomicInteger retired) {
+        ProviderClient(WebClient web, HttpClient<?> client, ConnectionPool pool, Target target) {
+            this(web, client, pool, target, new AtomicInteger(), new AtomicInteger());
         }
 
         boolean use() {
@@ -205,11 +208,11 @@ public final class UpstreamClients implements AutoCloseable {
                     .protocolPreference(h1Only ? List.of("http/1.1") : List.of("h2", "http/1.1"))
                     .build();
             if (!h1Only) {
-                return new ProviderClient(web, web, null);
+                return new ProviderClient(web, web, null, null);
             }
             ConnectionPool pool = new ConnectionPool(web, p.baseUrl(), web.prototype().tls(), MAX_IDLE, VALIDATE_AFTER,
                     MAX_IDLE_CONNECTIONS, System::nanoTime);
-            return new ProviderClient(web, web.client(Http1Client.PROTOCOL), pool);
+            return new ProviderClient(web, web.client(Http1Client.PROTOCOL), pool, Target.of(p.baseUrl()));
         });
     }
 
@@ -280,9 +283,9 @@ public final class UpstreamClients implements AutoCloseable {
                 throw UpstreamException.classify(e, provider, UpstreamException.Phase.CONNECT);
             }
             ExchangeWatch watch = ExchangeWatch.start(watchdogs, lease, start + headWait.toNanos());
-            HttpClientResponse res;
+            UpstreamResponse.Direct res;
             try {
-                res = submit(pc.client(), r, Duration.ZERO, lease.connection());
+                res = exchange(pc.target(), r, lease);
             } catch (RuntimeException e) {
                 watch.finish();
                 if (watch.expired()) {
@@ -299,8 +302,62 @@ public final class UpstreamClients implements AutoCloseable {
             } else {
                 watch.until(start + timeouts.json().toNanos());
             }
-            return wrap(res, watch);
+            return new UpstreamResponse(res, System.nanoTime(), watch);
         }
+    }
+
+    /** Where requests to one provider go: the request target's prefix and the {@code Host} value. */
+    record Target(String basePath, String authority) {
+        static Target of(java.net.URI base) {
+            boolean https = "https".equalsIgnoreCase(base.getScheme());
+            int port = base.getPort() > 0 ? base.getPort() : https ? 443 : 80;
+            String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+            if (basePath.endsWith("/")) {
+                basePath = basePath.substring(0, basePath.length() - 1);
+            }
+            String host = base.getHost();
+            // As Helidon's client wrote it: host and port, an IPv6 literal in brackets.
+            String authority = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+            return new Target(basePath, authority);
+        }
+    }
+
+    /**
+     * Sends the request on the lent connection and reads the response head. The body is read by its
+     * framing; read to its end, the connection goes back to the pool (unless the provider said
+     * {@code Connection: close} or the body ran to the end of the connection); closed earlier, the
+     * connection is closed.
+     */
+    private static UpstreamResponse.Direct exchange(Target target, UpstreamRequest r, ConnectionPool.Lease lease) {
+        var connection = lease.pooled();
+        Http1Exchange.write(connection.helidonSocket(), r.method(), target.basePath() + r.pathAndQuery(),
+                target.authority(), r.headers(), r.body());
+        var reader = lease.connection().reader();
+        Http1Exchange.Head head = Http1Exchange.readHead(reader);
+        Headers headers = head.headers();
+        boolean hasBody = Http1Exchange.hasBody(r.method(), head.status(), headers);
+        boolean reusable = Http1Exchange.keepAlive(headers) && (!hasBody || Http1Exchange.chunked(headers)
+                || headers.contains(HeaderNames.CONTENT_LENGTH));
+        boolean[] ended = {!hasBody};
+        Runnable end = () -> {
+            ended[0] = true;
+            if (reusable) {
+                connection.releaseResource();
+            } else {
+                lease.discard();
+            }
+        };
+        InputStream body = hasBody ? Http1Exchange.body(reader, headers, end) : null;
+        if (!hasBody) {
+            end.run();
+        }
+        Runnable closer = () -> {
+            if (!ended[0]) {
+                // Not read to its end: the rest of the body is still coming on this connection.
+                lease.discard();
+            }
+        };
+        return new UpstreamResponse.Direct(head.status(), headers, body, closer);
     }
 
     /**

@@ -9,7 +9,10 @@ import java.util.Arrays;
 
 /** A response head received from a provider; its body is read from {@link #body()}. Close to release or cancel. */
 public final class UpstreamResponse implements AutoCloseable {
+    /** Helidon's response (HTTP/2, or HTTP/1.1 where ALPN chose it), or null for a direct HTTP/1.1 exchange. */
     private final HttpClientResponse response;
+    /** The direct HTTP/1.1 exchange's head, body and connection, or null. */
+    private final Direct direct;
     private final String http;
     private final long headNanos;
     /** The HTTP/1.1 exchange's timeouts, or null where the socket's read timeout keeps them (HTTP/2). */
@@ -18,24 +21,44 @@ public final class UpstreamResponse implements AutoCloseable {
     private Runnable onClose;
     private boolean closed;
 
+    /**
+     * A response read by {@link Http1Exchange} on a pooled connection.
+     *
+     * @param body   the body by its framing (null when the response has none)
+     * @param closer runs at close: gives the connection back when the body was read to its end, else closes it
+     */
+    record Direct(int status, Headers headers, InputStream body, Runnable closer) {
+    }
+
     UpstreamResponse(HttpClientResponse response, String http, long headNanos, ExchangeWatch watch) {
         this.response = response;
+        this.direct = null;
         this.http = http;
         this.headNanos = headNanos;
         this.watch = watch;
     }
 
+    UpstreamResponse(Direct direct, long headNanos, ExchangeWatch watch) {
+        this.response = null;
+        this.direct = direct;
+        this.http = "h1";
+        this.headNanos = headNanos;
+        this.watch = watch;
+    }
+
     public int status() {
-        return response.status().code();
+        return direct != null ? direct.status() : response.status().code();
     }
 
     public Headers headers() {
-        return response.headers();
+        return direct != null ? direct.headers() : response.headers();
     }
 
     public InputStream body() {
         if (body == null) {
-            body = watch == null ? response.inputStream() : watch.watch(response.inputStream());
+            InputStream raw = direct == null ? response.inputStream()
+                    : direct.body() != null ? direct.body() : InputStream.nullInputStream();
+            body = watch == null ? raw : watch.watch(raw);
         }
         return body;
     }
@@ -94,7 +117,11 @@ public final class UpstreamResponse implements AutoCloseable {
             watch.finish();
         }
         try {
-            response.close();
+            if (direct != null) {
+                direct.closer().run();
+            } else {
+                response.close();
+            }
         } catch (RuntimeException ignored) {
             // Closing a broken connection can fail; it is gone either way.
         } finally {
