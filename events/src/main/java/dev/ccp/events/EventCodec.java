@@ -49,6 +49,11 @@ public final class EventCodec {
     }
 
     public static byte[] encode(Event event) {
+        // The four events of every request, without databind (the same bytes; see RequestEventEncoder).
+        byte[] fast = RequestEventEncoder.encode(event);
+        if (fast != null) {
+            return fast;
+        }
         try {
             byte[] body = WRITER.writeValueAsBytes(event);
             // Jackson writes the type id first: {"type":"X",... — splice the version in right after it.
