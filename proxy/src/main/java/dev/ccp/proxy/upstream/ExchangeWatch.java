@@ -3,45 +3,39 @@ package dev.ccp.proxy.upstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The timeouts of one HTTP/1.1 exchange, kept without a socket read timeout.
  *
  * <p>A virtual thread's socket read with a timeout parks with a timer, and the bench counted about
- * twice the futex calls per relayed stream with one. Here reads wait without a timeout and one check
- * per exchange sits on a shared scheduler: it fires at the deadline, and if the exchange made progress
- * meanwhile (a read moved the deadline) it sleeps again until the new one, so a stream that keeps
- * talking costs one check per idle-timeout period, not one timer per read. When a deadline passes the
+ * twice the futex calls per relayed stream with one. Here reads wait without a timeout and the
+ * {@link Watchdog} looks at the exchange's deadline once per tick; a read moves the deadline of a
+ * stream, so a stream that keeps talking costs nothing per read. When a deadline passes the
  * connection is closed: the blocked read or write fails at once, and is reported as a timeout.
  *
  * <p>Phases: until the response head, the deadline is the head's (CCP_HEADER_TIMEOUT for streams,
  * CCP_JSON_TIMEOUT for the whole non-streaming exchange); then for a stream every read moves it to
  * now + CCP_SSE_IDLE_TIMEOUT, and a non-streaming body keeps the exchange's deadline.
  */
-final class ExchangeWatch implements Runnable {
-    private final ScheduledExecutorService scheduler;
+final class ExchangeWatch {
+    private final Watchdog watchdog;
     private final ConnectionPool.Lease lease;
     private volatile long deadline;
     /** 0 while waiting for the head; then the stream's idle limit, or 0 for a fixed deadline. */
     private volatile long idleNanos;
     private volatile boolean done;
     private volatile boolean expired;
-    /** The check now scheduled; cancelled when the exchange ends, so finished exchanges do not pile up in the scheduler. */
-    private volatile ScheduledFuture<?> check;
 
-    private ExchangeWatch(ScheduledExecutorService scheduler, ConnectionPool.Lease lease, long deadline) {
-        this.scheduler = scheduler;
+    private ExchangeWatch(Watchdog watchdog, ConnectionPool.Lease lease, long deadline) {
+        this.watchdog = watchdog;
         this.lease = lease;
         this.deadline = deadline;
     }
 
     /** Watches {@code lease} until {@link #finish()}; first deadline in System.nanoTime() terms. */
-    static ExchangeWatch start(ScheduledExecutorService scheduler, ConnectionPool.Lease lease, long deadline) {
-        ExchangeWatch w = new ExchangeWatch(scheduler, lease, deadline);
-        w.check = scheduler.schedule(w, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    static ExchangeWatch start(Watchdog watchdog, ConnectionPool.Lease lease, long deadline) {
+        ExchangeWatch w = new ExchangeWatch(watchdog, lease, deadline);
+        watchdog.watch(w);
         return w;
     }
 
@@ -62,11 +56,7 @@ final class ExchangeWatch implements Runnable {
             return;
         }
         done = true;
-        // A check rescheduled at this very moment may stay queued; it finds the exchange done and returns.
-        ScheduledFuture<?> c = check;
-        if (c != null) {
-            c.cancel(false);
-        }
+        watchdog.unwatch(this);
     }
 
     /** Whether a deadline passed and the connection was closed for it. */
@@ -74,20 +64,19 @@ final class ExchangeWatch implements Runnable {
         return expired;
     }
 
-    @Override
-    public void run() {
+    /** The watchdog's look at {@code now}: true when the watch is over (finished, or expired now). */
+    boolean check(long now) {
         if (done) {
-            return;
+            return true;
         }
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-            check = scheduler.schedule(this, left, TimeUnit.NANOSECONDS);
-            return;
+        if (now - deadline < 0) {
+            return false;
         }
         expired = true;
         if (!done) {
             lease.expire();
         }
+        return true;
     }
 
     /** The body as the exchange reads it: each read moves a stream's deadline; a read cut by the watch says timeout. */

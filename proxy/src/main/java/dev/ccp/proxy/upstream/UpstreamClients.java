@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,19 +57,12 @@ public final class UpstreamClients implements AutoCloseable {
     private final boolean forceH1;
     private final Map<String, ProviderClient> clients = new ConcurrentHashMap<>();
     /** Keeps the timeouts of HTTP/1.1 exchanges (see ExchangeWatch); one daemon thread. */
-    private final ScheduledThreadPoolExecutor watchdogs = watchdogs();
+    private final Watchdog watchdogs;
 
     public UpstreamClients(Timeouts timeouts, boolean forceH1) {
         this.timeouts = timeouts;
         this.forceH1 = forceH1;
-    }
-
-    private static ScheduledThreadPoolExecutor watchdogs() {
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("ccp-exchange-watch").daemon(true).factory());
-        // A cancelled check (the exchange ended in time: nearly always) leaves the queue at once.
-        e.setRemoveOnCancelPolicy(true);
-        return e;
+        this.watchdogs = new Watchdog(timeouts);
     }
 
     public Timeouts timeouts() {
@@ -158,7 +150,7 @@ public final class UpstreamClients implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watchdogs.shutdownNow();
+        watchdogs.close();
         for (var e : clients.entrySet()) {
             if (clients.remove(e.getKey(), e.getValue())) {
                 e.getValue().retire();
