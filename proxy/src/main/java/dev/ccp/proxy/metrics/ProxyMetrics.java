@@ -21,7 +21,6 @@ public final class ProxyMetrics {
     private final AtomicInteger inflight = new AtomicInteger();
     // Meters are looked up per request: cache them by their tags rather than rebuild each time.
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         Gauge.builder("ccp.inflight.requests", inflight, AtomicInteger::get)
@@ -50,31 +49,91 @@ public final class ProxyMetrics {
     }
 
     /**
+     * One lane and op's meters, looked up per request with two map reads and no key to build: a
+     * key string concatenated per meter and request was ~1.5 % of the proxy's CPU samples at saturation.
+     */
+    private final class LaneOp {
+        final Timer duration;
+        final Timer ttfb;
+        /** ccp_requests_total by status (100-599; others share one map). */
+        final java.util.concurrent.atomic.AtomicReferenceArray<Counter> byStatus = new java.util.concurrent.atomic.AtomicReferenceArray<>(600);
+        final String lane;
+        final String op;
+
+        LaneOp(String lane, String op) {
+            this.lane = lane;
+            this.op = op;
+            duration = Timer.builder("ccp.request.duration").tags("lane", lane, "op", op)
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(registry);
+            ttfb = Timer.builder("ccp.time.to.first.byte").tags("lane", lane, "op", op)
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry);
+        }
+
+        Counter requests(int status) {
+            if (status < 0 || status >= byStatus.length()) {
+                return counters.computeIfAbsent("r " + lane + " " + op + " " + status, k -> requestCounter(status));
+            }
+            Counter c = byStatus.get(status);
+            if (c == null) {
+                // The registry returns the same meter for the same tags, so a lost race costs nothing.
+                c = requestCounter(status);
+                byStatus.set(status, c);
+            }
+            return c;
+        }
+
+        private Counter requestCounter(int status) {
+            return Counter.builder("ccp.requests")
+                    .tags("lane", lane, "op", op, "status", Integer.toString(status))
+                    .description("requests served").register(registry);
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, LaneOp>> laneOps =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, Counter>> tokenCounters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private LaneOp laneOp(String lane, String op) {
+        var ops = laneOps.get(lane);
+        if (ops == null) {
+            ops = laneOps.computeIfAbsent(lane, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        LaneOp m = ops.get(op);
+        return m != null ? m : ops.computeIfAbsent(op, k -> new LaneOp(lane, op));
+    }
+
+    /**
      * @param lane   provider that served it ({@code proxy} when the proxy answered itself)
      * @param op     {@code stream}, {@code nonstream} or {@code count_tokens}
      * @param ttfbNanos -1 when no byte reached the client
      */
     public void requestFinished(String lane, String op, int status, long durationNanos, long ttfbNanos) {
         inflight.decrementAndGet();
-        counters.computeIfAbsent("r " + lane + " " + op + " " + status, k -> Counter.builder("ccp.requests")
-                .tags("lane", lane, "op", op, "status", Integer.toString(status))
-                .description("requests served").register(registry)).increment();
-        timers.computeIfAbsent("d " + lane + " " + op, k -> Timer.builder("ccp.request.duration").tags("lane", lane, "op", op)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)).record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        LaneOp m = laneOp(lane, op);
+        m.requests(status).increment();
+        m.duration.record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (ttfbNanos >= 0) {
-            timers.computeIfAbsent("t " + lane + " " + op, k -> Timer.builder("ccp.time.to.first.byte").tags("lane", lane, "op", op)
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(5))
-                    .register(registry)).record(ttfbNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            m.ttfb.record(ttfbNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
     public void tokens(String lane, String kind, long count) {
         if (count > 0) {
-            counters.computeIfAbsent("k " + lane + " " + kind, k -> Counter.builder("ccp.tokens").tags("lane", lane, "kind", kind)
-                    .description("tokens reported by providers").register(registry)).increment(count);
+            var kinds = tokenCounters.get(lane);
+            if (kinds == null) {
+                kinds = tokenCounters.computeIfAbsent(lane, k -> new java.util.concurrent.ConcurrentHashMap<>());
+            }
+            Counter c = kinds.get(kind);
+            if (c == null) {
+                c = kinds.computeIfAbsent(kind, k -> Counter.builder("ccp.tokens").tags("lane", lane, "kind", kind)
+                        .description("tokens reported by providers").register(registry));
+            }
+            c.increment(count);
         }
     }
 
