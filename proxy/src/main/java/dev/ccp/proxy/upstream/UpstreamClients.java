@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A client whose provider a catalog reload removed or moved is closed once its last exchange ends
  * ({@link #retain}); {@link #close} closes every client, its pooled connections and the watchdog thread.
  *
+ * <p>HTTP/1.1 exchanges are written by {@link Http1Exchange} on the connections of the provider's
+ * {@link ConnectionPool} (the client only dials them); HTTP/2 goes through Helidon's client.
+ *
  * <p>The request line carries the client's raw path and query exactly as received: Helidon's URI
  * types would decode the query into parameters and write them back re-encoded and grouped by name,
  * so the raw text is handed over as the path of a URI with no query.
