@@ -105,7 +105,7 @@ class RequestEventEncoderTest {
     void randomRequestEventsAreWrittenExactlyAsJacksonWritesThem() throws Exception {
         Random r = new Random(20261203);
         int fast = 0;
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 60_000; i++) {
             Event e = event(r, i % 4 == 0);
             String expected = jackson(e);
             String got = new String(EventCodec.encode(e), StandardCharsets.UTF_8);
@@ -114,7 +114,7 @@ class RequestEventEncoderTest {
                 fast++;
             }
         }
-        assertTrue(fast > 100_000, "most random events took the fast path: " + fast);
+        assertTrue(fast > 30_000, "most random events took the fast path: " + fast);
     }
 
     @Test
