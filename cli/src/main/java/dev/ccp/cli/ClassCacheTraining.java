@@ -30,7 +30,7 @@ public final class ClassCacheTraining {
             List.of("providers"), List.of("providers", "--json"), List.of("model"), List.of("db", "status"),
             List.of("db", "status", "--json"), List.of("db", "export", "--csv", "SCRATCH/export.csv"),
             List.of("whatif", "--providers", "SCRATCH/catalog.yaml"), List.of("agg", "-dir", "SCRATCH/logs", "-out", "SCRATCH/agg"),
-            List.of("verify-routing"), List.of("partials"), List.of("license", "status"), List.of("dashboard"),
+            List.of("verify-routing"), List.of("summarize", "--json"), List.of("partials"), List.of("license", "status"), List.of("dashboard"),
             List.of("samples"), List.of("completion"), List.of("db"), List.of("no-such-command"),
             List.of("model", "--no-such-option"));
 

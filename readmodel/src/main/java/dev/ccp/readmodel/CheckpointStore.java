@@ -2,6 +2,7 @@ package dev.ccp.readmodel;
 
 import dev.ccp.events.CcpPaths;
 import dev.ccp.events.EventLog;
+import dev.ccp.events.LogEnd;
 
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The {@code checkpoints} table. Callers write checkpoints inside the transaction that writes the output. */
 public final class CheckpointStore {
@@ -108,6 +110,21 @@ public final class CheckpointStore {
         }
         List<ProjectionStatus> out = new ArrayList<>();
         boolean hasLog = Files.isDirectory(paths.queueDir());
+        // The lag from the queue files' headers when they answer: opening the queue costs a command most of its time.
+        LogEnd end = hasLog ? LogEnd.read(paths.queueDir()) : null;
+        if (end != null) {
+            for (Checkpoint cp : cps) {
+                OptionalLong lag = end.countAfter(cp.index());
+                if (lag.isEmpty()) {
+                    out.clear();
+                    break;
+                }
+                out.add(new ProjectionStatus(cp.name(), cp.index(), cp.events(), cp.unreadable(), cp.lastTsUs(), lag.getAsLong()));
+            }
+            if (out.size() == cps.size()) {
+                return out;
+            }
+        }
         try (EventLog log = hasLog ? EventLog.open(paths.queueDir()) : null) {
             for (Checkpoint cp : cps) {
                 long lag = log == null ? 0 : log.countAfter(cp.index());
