@@ -90,7 +90,7 @@ public final class CaCommand extends CcSubcommand {
     }
 
     private static CaCertificate certificate(LocalCa ca) {
-        return new CaCertificate(ca.certificateFile(), ca.certificate(), ca.permittedHosts());
+        return CaCertificate.of(ca.certificateFile(), ca.certificate(), ca.permittedHosts());
     }
 
     @Override
@@ -124,7 +124,7 @@ public final class CaCommand extends CcSubcommand {
             doc.put("certificate", ca.file().toString());
             doc.put("sha256", ca.fingerprint());
             doc.put("permits", new TreeSet<>(ca.permittedHosts()));
-            doc.put("not_after", ca.certificate().getNotAfter().toInstant().toString());
+            doc.put("not_after", ca.notAfter().toString());
             doc.put("state", what);
             Json.print(out(), doc);
             return 0;
@@ -133,7 +133,7 @@ public final class CaCommand extends CcSubcommand {
         out().println("sha256       " + ca.fingerprint());
         out().println("permits      " + String.join(", ", new TreeSet<>(ca.permittedHosts()))
                 + " (and their subdomains; no IP address)");
-        out().println("valid until  " + ca.certificate().getNotAfter().toInstant());
+        out().println("valid until  " + ca.notAfter());
         switch (what) {
             case "created" -> out().println("made now; trust it with NODE_EXTRA_CA_CERTS=" + ca.file()
                     + " (eval \"$(bin/cc env --mitm)\")");

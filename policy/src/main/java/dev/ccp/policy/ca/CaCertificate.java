@@ -1,18 +1,16 @@
 package dev.ccp.policy.ca;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -22,23 +20,35 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The CA's certificate as the JDK alone reads it, for what only reports on the CA ({@code cc ca},
- * {@code cc env --mitm}). {@link LocalCa} reads and writes with BouncyCastle, whose jars are signed:
- * the first class taken from them makes the JVM check the jars' signatures, and with the key pair
- * {@link LocalCa} makes for its leaves that was most of such a command's time. This class names no
- * BouncyCastle type, so using it loads none.
+ * What a report on the CA shows ({@code cc ca}, {@code cc env --mitm}), read from its files without
+ * BouncyCastle or the JDK's certificate parser. {@link LocalCa} reads and writes with BouncyCastle,
+ * whose jars are signed: the first class taken from them makes the JVM check the jars' signatures,
+ * and with the key pair {@link LocalCa} makes for its leaves that was most of such a command's time.
+ * The JDK's {@code CertificateFactory} in turn reports each certificate it parses as a security event,
+ * whose logger look-up opens every jar of the class path. The few fields needed are read from the DER.
  *
  * @param file           the certificate's PEM file
- * @param certificate    the certificate
+ * @param der            the certificate's DER encoding
+ * @param notAfter       the end of its validity
  * @param permittedHosts the dNSName subtrees its Name Constraints permit
  */
-public record CaCertificate(Path file, X509Certificate certificate, Set<String> permittedHosts) {
+public record CaCertificate(Path file, byte[] der, Instant notAfter, Set<String> permittedHosts) {
     /**
      * A CA that expires sooner than this is made anew: the leaves it signs live this long
      * ({@code LocalCa.LEAF_VALIDITY}; a test holds the two equal).
      */
     static final Duration EXPIRY_MARGIN = Duration.ofDays(30);
-    private static final String NAME_CONSTRAINTS = "2.5.29.30";
+    /** The DER of the object identifier 2.5.29.30 (Name Constraints). */
+    private static final byte[] NAME_CONSTRAINTS = {0x55, 0x1d, 0x1e};
+
+    /** The certificate of a {@link LocalCa}. */
+    public static CaCertificate of(Path file, X509Certificate certificate, Set<String> permittedHosts) {
+        try {
+            return new CaCertificate(file, certificate.getEncoded(), certificate.getNotAfter().toInstant(), permittedHosts);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /**
      * The CA in {@code dir} when {@link LocalCa#loadOrCreate} would only load it: both files there and
@@ -53,14 +63,17 @@ public record CaCertificate(Path file, X509Certificate certificate, Set<String> 
             if (!Files.exists(certFile) || !Files.exists(keyFile) || !readsAsEcKey(keyFile)) {
                 return Optional.empty();
             }
-            X509Certificate cert = readCertificate(certFile);
-            CaCertificate ca = new CaCertificate(certFile, cert, permittedHosts(cert));
-            if (!hosts.stream().allMatch(ca::covers)
-                    || cert.getNotAfter().toInstant().isBefore(clock.instant().plus(EXPIRY_MARGIN))) {
+            byte[] der = pem(Files.readString(certFile, StandardCharsets.US_ASCII), "CERTIFICATE");
+            if (der == null) {
+                return Optional.empty();
+            }
+            CaCertificate ca = read(certFile, der);
+            if (!hosts.stream().allMatch(ca::covers) || ca.notAfter.isBefore(clock.instant().plus(EXPIRY_MARGIN))) {
                 return Optional.empty();
             }
             return Optional.of(ca);
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            // Not what LocalCa writes: LocalCa decides, and says what is wrong.
             return Optional.empty();
         }
     }
@@ -68,7 +81,7 @@ public record CaCertificate(Path file, X509Certificate certificate, Set<String> 
     /** SHA-256 of the certificate's DER encoding, as upper-case hex pairs joined by colons (as browsers show it). */
     public String fingerprint() {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(der);
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -86,13 +99,60 @@ public record CaCertificate(Path file, X509Certificate certificate, Set<String> 
         return false;
     }
 
-    static X509Certificate readCertificate(Path file) throws IOException, GeneralSecurityException {
-        byte[] der = pem(Files.readString(file, StandardCharsets.US_ASCII), "CERTIFICATE");
-        if (der == null) {
-            throw new GeneralSecurityException(file + " holds no certificate");
+    /**
+     * The fields of an X.509 certificate (RFC 5280 4.1): {@code Certificate ::= SEQUENCE { tbsCertificate,
+     * ... }}, {@code TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer,
+     * validity SEQUENCE { notBefore, notAfter }, subject, subjectPublicKeyInfo, [1] OPTIONAL, [2] OPTIONAL,
+     * [3] extensions OPTIONAL }}.
+     */
+    static CaCertificate read(Path file, byte[] der) throws IOException {
+        Der tbs = Der.of(der, 0, der.length).expect(0x30).content().first().expect(0x30);
+        Der field = tbs.content().first();
+        if (field.tag() == 0xA0) {
+            field = field.next();
         }
-        try (InputStream in = new ByteArrayInputStream(der)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        Der validity = field.expect(0x02).next().expect(0x30).next().expect(0x30).next().expect(0x30);
+        Instant notAfter = time(validity.content().first().next());
+        Set<String> hosts = Set.of();
+        for (Der f = validity.next(); f != null; f = f.next()) {
+            if (f.tag() == 0xA3) {
+                for (Der ext = f.content().first().expect(0x30).content().first(); ext != null; ext = ext.next()) {
+                    Der id = ext.expect(0x30).content().first().expect(0x06);
+                    if (java.util.Arrays.equals(der, id.start(), id.start() + id.length(), NAME_CONSTRAINTS, 0, NAME_CONSTRAINTS.length)) {
+                        Der value = id.next();
+                        if (value.tag() == 0x01) {
+                            value = value.next(); // critical
+                        }
+                        hosts = permittedHosts(value.expect(0x04).content().first());
+                    }
+                }
+            }
+        }
+        return new CaCertificate(file, der, notAfter, hosts);
+    }
+
+    /** UTCTime ({@code YYMMDDHHMMSSZ}, 1950–2049) or GeneralizedTime ({@code YYYYMMDDHHMMSSZ}). */
+    private static Instant time(Der t) throws IOException {
+        String s = new String(t.bytes(), t.start(), t.length(), StandardCharsets.US_ASCII);
+        String full;
+        if (t.tag() == 0x17 && s.length() == 13) {
+            int yy = Integer.parseInt(s.substring(0, 2));
+            full = (yy >= 50 ? "19" : "20") + s;
+        } else if (t.tag() == 0x18 && s.length() == 15) {
+            full = s;
+        } else {
+            throw new IOException("not a DER time: " + s);
+        }
+        if (!full.endsWith("Z")) {
+            throw new IOException("not a UTC time: " + s);
+        }
+        try {
+            return java.time.LocalDateTime.of(Integer.parseInt(full.substring(0, 4)), Integer.parseInt(full.substring(4, 6)),
+                    Integer.parseInt(full.substring(6, 8)), Integer.parseInt(full.substring(8, 10)),
+                    Integer.parseInt(full.substring(10, 12)), Integer.parseInt(full.substring(12, 14)))
+                    .toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw new IOException("not a DER time: " + s);
         }
     }
 
@@ -127,19 +187,14 @@ public record CaCertificate(Path file, X509Certificate certificate, Set<String> 
     }
 
     /**
-     * The dNSName bases of the permitted subtrees of the certificate's Name Constraints (RFC 5280
+     * The dNSName bases of the permitted subtrees of a Name Constraints extension's value (RFC 5280
      * 4.2.1.10), read from its DER: {@code SEQUENCE { [0] { GeneralSubtree... } OPTIONAL, [1] ... }},
      * each {@code GeneralSubtree} a {@code SEQUENCE} whose first element is the name, a dNSName being
      * {@code [2]} IA5String.
      */
-    static Set<String> permittedHosts(X509Certificate cert) throws IOException {
+    static Set<String> permittedHosts(Der constraints) throws IOException {
         Set<String> hosts = new LinkedHashSet<>();
-        byte[] ext = cert.getExtensionValue(NAME_CONSTRAINTS);
-        if (ext == null) {
-            return Set.of();
-        }
-        Der octets = Der.of(ext, 0, ext.length);
-        Der constraints = octets.expect(0x04).content().first().expect(0x30);
+        constraints.expect(0x30);
         for (Der part = constraints.content().first(); part != null; part = part.next()) {
             if (part.tag() != 0xA0) {
                 continue; // [1]: the excluded subtrees

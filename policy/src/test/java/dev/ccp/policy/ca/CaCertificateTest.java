@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class CaCertificateTest {
     private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-12-03T08:00:00Z"));
 
     @Test
-    void aCurrentCaReadsAsLocalCaReadsIt() {
+    void aCurrentCaReadsAsLocalCaReadsIt() throws Exception {
         LocalCa ca = LocalCa.create(dir, HOSTS, clock);
 
         CaCertificate read = CaCertificate.current(dir, Set.of("api.z.ai", "eu.api.anthropic.com"), clock).orElseThrow();
@@ -33,7 +34,8 @@ class CaCertificateTest {
         assertEquals(ca.fingerprint(), read.fingerprint());
         assertEquals(new TreeSet<>(ca.permittedHosts()), new TreeSet<>(read.permittedHosts()));
         assertEquals(HOSTS, read.permittedHosts());
-        assertEquals(ca.certificate(), read.certificate());
+        assertEquals(ca.certificate().getNotAfter().toInstant(), read.notAfter());
+        assertArrayEquals(ca.certificate().getEncoded(), read.der());
         assertEquals(ca.certificateFile(), read.file());
         assertTrue(read.covers("API.Z.AI") && !read.covers("z.ai") && !read.covers("evil-api.z.ai"));
     }
@@ -60,6 +62,17 @@ class CaCertificateTest {
 
         Files.delete(dir.resolve(LocalCa.KEY_FILE));
         assertEquals(Optional.empty(), CaCertificate.current(dir, Set.of("api.anthropic.com"), clock), "no key");
+    }
+
+    @Test
+    void aValidityPast2049IsReadFromItsGeneralizedTime() throws Exception {
+        InstantSource in2045 = InstantSource.fixed(Instant.parse("2045-06-01T12:00:00Z"));
+        LocalCa ca = LocalCa.create(dir, HOSTS, in2045);
+
+        CaCertificate read = CaCertificate.current(dir, HOSTS, in2045).orElseThrow();
+
+        assertEquals(ca.certificate().getNotAfter().toInstant(), read.notAfter());
+        assertTrue(read.notAfter().isAfter(Instant.parse("2050-01-01T00:00:00Z")), read.notAfter().toString());
     }
 
     @Test
