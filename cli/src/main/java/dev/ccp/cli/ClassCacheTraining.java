@@ -32,7 +32,10 @@ public final class ClassCacheTraining {
             List.of("whatif", "--providers", "SCRATCH/catalog.yaml"), List.of("agg", "-dir", "SCRATCH/logs", "-out", "SCRATCH/agg"),
             List.of("verify-routing"), List.of("summarize", "--json"), List.of("partials"), List.of("license", "status"), List.of("dashboard"),
             List.of("samples"), List.of("completion"), List.of("db"), List.of("no-such-command"),
-            List.of("model", "--no-such-option"));
+            List.of("model", "--no-such-option"),
+            // A signing key first, so that license status and issue take their Ed25519 path.
+            List.of("license", "keygen"), List.of("license", "status"),
+            List.of("license", "issue", "--plan", "pro", "--days", "30", "--out", "SCRATCH/license.json"));
 
     private ClassCacheTraining() {
     }

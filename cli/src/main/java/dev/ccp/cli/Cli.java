@@ -3,6 +3,8 @@ package dev.ccp.cli;
 import dev.ccp.cli.support.ContextFactory;
 import dev.ccp.cli.support.ErrorHandlers;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -45,11 +47,17 @@ public final class Cli {
         ContextFactory factory = new ContextFactory(ctx);
         CommandLine cl = new CommandLine(CcCommand.class, factory);
         String first = args.length == 0 ? null : args[0];
-        Class<?> named = first == null || first.equals("completion") ? null : CcCommand.SUBCOMMANDS.get(first);
+        // cc completion prints the whole tree; its --help only its own usage.
+        boolean wholeTreeForCompletion = "completion".equals(first) && !(args.length == 2 && isHelpOption(args[1]));
+        Class<?> named = first == null || wholeTreeForCompletion ? null : CcCommand.SUBCOMMANDS.get(first);
         if (named != null) {
             cl.addSubcommand(first, new CommandLine(named, factory));
         } else if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
             // The version alone needs no command.
+        } else if (args.length == 1 && isHelpOption(first)) {
+            // The list of commands shows each one's name and first line of description: its options,
+            // mixins and their types, which picocli reads by reflection, are not needed for that.
+            CcCommand.SUBCOMMANDS.forEach((name, type) -> cl.addSubcommand(name, listed(name, type)));
         } else {
             CcCommand.SUBCOMMANDS.forEach((name, type) -> cl.addSubcommand(name, new CommandLine(type, factory)));
         }
@@ -61,5 +69,16 @@ public final class Cli {
         cl.setParameterExceptionHandler(handlers);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
+    }
+
+    private static boolean isHelpOption(String arg) {
+        return arg.equals("--help") || arg.equals("-h");
+    }
+
+    /** A command as {@code cc --help} lists it: its name and the description of its {@code @Command}, nothing else. */
+    static CommandSpec listed(String name, Class<?> type) {
+        CommandSpec spec = CommandSpec.create().name(name);
+        spec.usageMessage().description(type.getAnnotation(Command.class).description());
+        return spec;
     }
 }

@@ -39,6 +39,30 @@ class CommandTreeTest {
     }
 
     @Test
+    void topLevelHelpIsWordForWordTheUsageOfTheWholeTree() {
+        java.io.StringWriter whole = new java.io.StringWriter();
+        java.io.PrintWriter discard = new java.io.PrintWriter(java.io.Writer.nullWriter());
+        Cli.commandLine(cc().context(), discard, discard).usage(new java.io.PrintWriter(whole, true));
+
+        assertEquals(whole.toString(), cc().run("--help").out());
+        assertEquals(whole.toString(), cc().run("-h").out());
+    }
+
+    @Test
+    void completionsOwnHelpIsItsUsageAndCompletionStillCoversEveryCommand() {
+        CcRunner.Result help = cc().run("completion", "--help");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().startsWith("Usage: cc completion [-hV]"), help.out());
+
+        CcRunner.Result script = cc().run("completion");
+        assertEquals(0, script.exit(), script.toString());
+        for (String name : CcCommand.SUBCOMMANDS.keySet()) {
+            assertTrue(script.out().contains(name), name + " missing from the completion script");
+        }
+        assertTrue(script.out().contains("--debug-quota"), "a subcommand's option is completed");
+    }
+
+    @Test
     void aMisspelledCommandStillGetsTheClosestNameSuggested() {
         CcRunner.Result r = cc().run("mdoel");
         assertEquals(2, r.exit(), r.toString());

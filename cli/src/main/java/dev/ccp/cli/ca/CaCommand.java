@@ -5,6 +5,7 @@ import dev.ccp.cli.support.CcSubcommand;
 import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
+import dev.ccp.policy.ca.CaCertificate;
 import dev.ccp.policy.ca.InterceptedHosts;
 import dev.ccp.policy.ca.LocalCa;
 import dev.ccp.policy.catalog.CatalogFiles;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -60,18 +62,40 @@ public final class CaCommand extends CcSubcommand {
         }
     }
 
-    /** The CA, made when absent (or widened when the hosts grew). */
-    public static LocalCa.Loaded ensure(CliContext ctx) {
+    /** The CA a command reports on, and what was done to have it: created, replaced, rotated or existing. */
+    public record Ensured(CaCertificate ca, String state) {
+    }
+
+    /**
+     * The CA, made when absent (or widened when the hosts grew, or renewed near its end). One already
+     * in force is read with the JDK alone ({@link CaCertificate}); {@link LocalCa} and BouncyCastle,
+     * whose signed jars cost a start half a second, only when the CA has to be made.
+     */
+    public static Ensured ensure(CliContext ctx) {
+        Set<String> hosts = hosts(ctx);
+        Optional<CaCertificate> current = CaCertificate.current(dir(ctx), hosts, ctx.clock());
+        if (current.isPresent()) {
+            return new Ensured(current.get(), "existing");
+        }
         try {
-            return LocalCa.loadOrCreate(dir(ctx), hosts(ctx), ctx.clock());
+            LocalCa.Loaded loaded = LocalCa.loadOrCreate(dir(ctx), hosts, ctx.clock());
+            return new Ensured(certificate(loaded.ca()), switch (loaded.how()) {
+                case CREATED -> "created";
+                case REPLACED -> "replaced";
+                case LOADED -> "existing";
+            });
         } catch (UncheckedIOException | IllegalStateException e) {
             throw CommandFailure.of("cannot use the CA under " + dir(ctx) + ": " + e.getMessage());
         }
     }
 
+    private static CaCertificate certificate(LocalCa ca) {
+        return CaCertificate.of(ca.certificateFile(), ca.certificate(), ca.permittedHosts());
+    }
+
     @Override
     protected int run() {
-        LocalCa ca;
+        CaCertificate ca;
         String what;
         if (rotate) {
             LocalCa old = null;
@@ -85,37 +109,33 @@ public final class CaCommand extends CcSubcommand {
                 hosts.addAll(old.permittedHosts());
             }
             try {
-                ca = LocalCa.create(dir(ctx), hosts, ctx.clock());
+                ca = certificate(LocalCa.create(dir(ctx), hosts, ctx.clock()));
             } catch (UncheckedIOException | IllegalStateException e) {
                 throw CommandFailure.of("cannot make a new CA under " + dir(ctx) + ": " + e.getMessage());
             }
             what = old == null ? "created" : "rotated";
         } else {
-            LocalCa.Loaded loaded = ensure(ctx);
-            ca = loaded.ca();
-            what = switch (loaded.how()) {
-                case CREATED -> "created";
-                case REPLACED -> "replaced";
-                case LOADED -> "existing";
-            };
+            Ensured ensured = ensure(ctx);
+            ca = ensured.ca();
+            what = ensured.state();
         }
         if (json.on()) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("certificate", ca.certificateFile().toString());
+            doc.put("certificate", ca.file().toString());
             doc.put("sha256", ca.fingerprint());
             doc.put("permits", new TreeSet<>(ca.permittedHosts()));
-            doc.put("not_after", ca.certificate().getNotAfter().toInstant().toString());
+            doc.put("not_after", ca.notAfter().toString());
             doc.put("state", what);
             Json.print(out(), doc);
             return 0;
         }
-        out().println("certificate  " + ca.certificateFile());
+        out().println("certificate  " + ca.file());
         out().println("sha256       " + ca.fingerprint());
         out().println("permits      " + String.join(", ", new TreeSet<>(ca.permittedHosts()))
                 + " (and their subdomains; no IP address)");
-        out().println("valid until  " + ca.certificate().getNotAfter().toInstant());
+        out().println("valid until  " + ca.notAfter());
         switch (what) {
-            case "created" -> out().println("made now; trust it with NODE_EXTRA_CA_CERTS=" + ca.certificateFile()
+            case "created" -> out().println("made now; trust it with NODE_EXTRA_CA_CERTS=" + ca.file()
                     + " (eval \"$(bin/cc env --mitm)\")");
             case "rotated", "replaced" -> out().println("a new CA: restart the clients started before (Node reads"
                     + " NODE_EXTRA_CA_CERTS at start); a running proxy uses it for new connections");

@@ -67,7 +67,7 @@ public final class EnvCommand extends CcSubcommand {
             return 0;
         }
         Map<String, String> exports = mitm
-                ? ClientEnvironment.mitmExports(p, dev.ccp.cli.ca.CaCommand.ensure(ctx).ca().certificateFile())
+                ? ClientEnvironment.mitmExports(p, dev.ccp.cli.ca.CaCommand.ensure(ctx).ca().file())
                 : ClientEnvironment.exports(p);
         java.util.List<String> unset = mitm ? ClientEnvironment.UNSET_MITM : ClientEnvironment.UNSET;
         String name = project != null ? ClientEnvironment.checkedProject(project)

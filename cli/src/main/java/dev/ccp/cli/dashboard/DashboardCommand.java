@@ -4,15 +4,12 @@ import dev.ccp.cli.CliContext;
 import dev.ccp.cli.client.ClientEnvironment;
 import dev.ccp.cli.support.CcSubcommand;
 import dev.ccp.cli.support.CommandFailure;
+import dev.ccp.cli.support.LoopbackHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -64,14 +61,8 @@ public final class DashboardCommand extends CcSubcommand {
 
     private static boolean answers(int port) {
         try {
-            HttpResponse<Void> res = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build()
-                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-            return res.statusCode() == 200;
+            return LoopbackHttp.get(port, "/healthz", Duration.ofMillis(500), Duration.ofSeconds(1)).status() == 200;
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }

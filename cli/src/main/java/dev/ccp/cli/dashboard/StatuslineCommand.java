@@ -3,13 +3,10 @@ package dev.ccp.cli.dashboard;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.client.ClientEnvironment;
 import dev.ccp.cli.support.CcSubcommand;
+import dev.ccp.cli.support.LoopbackHttp;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
@@ -32,17 +29,13 @@ public final class StatuslineCommand extends CcSubcommand {
     protected int run() {
         int p = ClientEnvironment.port(null, ctx);
         try {
-            HttpResponse<String> res = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build()
-                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p + "/dashboard/api/statusline"))
-                            .timeout(Duration.ofMillis(500)).build(), HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() == 200 && !res.body().isBlank()) {
+            LoopbackHttp.Response res = LoopbackHttp.get(p, "/dashboard/api/statusline", Duration.ofMillis(200), Duration.ofMillis(500));
+            if (res.status() == 200 && !res.body().isBlank()) {
                 out().println(res.body().strip());
                 return 0;
             }
         } catch (IOException e) {
             // Answered below.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         out().println("ccp ▸ off (no proxy on :" + p + ")");
         return 0;

@@ -9,6 +9,7 @@ import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
+import dev.ccp.cli.support.LoopbackHttp;
 import dev.ccp.events.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,9 +18,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -62,9 +60,8 @@ public final class OnCommand extends CcSubcommand {
             return ExitCodes.OK;
         }
         Duration timeout = Durations.fromEnv(ctx.env(), "CCP_ON_TIMEOUT", Duration.ofSeconds(120));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI health = URI.create("http://127.0.0.1:" + p + "/healthz");
-        if (proxy.isEmpty() && answers(http, health)) {
+        if (proxy.isEmpty() && answers(p)) {
             throw CommandFailure.of("something already answers on port " + p + " (a proxy started outside 'cc on'?):"
                     + " stop it, or give another PORT");
         }
@@ -88,7 +85,7 @@ public final class OnCommand extends CcSubcommand {
                 throw CommandFailure.of("the projector stopped while starting: " + services.lastLogLine(Services.Service.PROJECTOR)
                         + " (see " + services.logFile(Services.Service.PROJECTOR) + ")");
             }
-            if (answers(http, health)) {
+            if (answers(p)) {
                 break;
             }
             if (System.nanoTime() > deadline) {
@@ -150,15 +147,10 @@ public final class OnCommand extends CcSubcommand {
         }
     }
 
-    private static boolean answers(HttpClient http, URI health) {
+    private static boolean answers(int port) {
         try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
+            return LoopbackHttp.get(port, "/healthz", Duration.ofSeconds(2), Duration.ofSeconds(2)).status() == 200;
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }

@@ -1,17 +1,14 @@
 package dev.ccp.cli.quota;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccp.cli.CliContext;
-import dev.ccp.cli.support.Json;
+import dev.ccp.cli.support.JsonValues;
+import dev.ccp.cli.support.LoopbackHttp;
 import dev.ccp.policy.quota.QuotaConfig;
 import dev.ccp.policy.quota.QuotaLoader;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,19 +37,13 @@ final class QuotasInForce {
             return Optional.empty();
         }
         try {
-            HttpResponse<String> res = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/quotas"))
-                            .timeout(Duration.ofSeconds(3)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() != 200) {
+            LoopbackHttp.Response res = LoopbackHttp.get(port, "/v1/quotas", Duration.ofSeconds(1), Duration.ofSeconds(3));
+            if (res.status() != 200) {
                 return Optional.empty();
             }
-            JsonNode source = Json.mapper().readTree(res.body()).get("source");
-            return source != null && source.isTextual() ? Optional.of(source.asText()) : Optional.empty();
+            Map<String, Object> answer = JsonValues.object(res.body());
+            return answer != null && answer.get("source") instanceof String source ? Optional.of(source) : Optional.empty();
         } catch (java.io.IOException | RuntimeException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }

@@ -1,12 +1,13 @@
 package dev.ccp.cli.quota;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccp.cli.CliContext;
 import dev.ccp.cli.support.CcSubcommand;
 import dev.ccp.cli.support.CommandFailure;
 import dev.ccp.cli.support.ExitCodes;
 import dev.ccp.cli.support.Json;
 import dev.ccp.cli.support.JsonOption;
+import dev.ccp.cli.support.JsonValues;
+import dev.ccp.cli.support.LoopbackHttp;
 import dev.ccp.policy.quota.QuotaConfig;
 import dev.ccp.policy.quota.QuotaConfigException;
 import dev.ccp.policy.quota.QuotaLoader;
@@ -17,10 +18,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -53,36 +50,43 @@ public final class QuotasReloadCommand extends CcSubcommand {
     protected int run() throws Exception {
         int p = port != null ? port : port(ctx);
         Path absolute = file == null ? null : file.toAbsolutePath().normalize();
-        String body = absolute == null ? "" : Json.mapper().writeValueAsString(Map.of("file", absolute.toString()));
-        URI uri = URI.create("http://127.0.0.1:" + p + "/v1/quotas/reload");
-        HttpResponse<String> res;
+        String body = absolute == null ? "" : JsonValues.stringField("file", absolute.toString());
+        LoopbackHttp.Response res;
         try {
-            res = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build().send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            res = LoopbackHttp.post(p, "/v1/quotas/reload", "application/json", body, Duration.ofSeconds(3), Duration.ofSeconds(10));
         } catch (ConnectException e) {
             throw CommandFailure.of("no proxy answers on http://127.0.0.1:" + p + " (start it with make run, or give --port); "
                     + checkedLocally(absolute));
         } catch (IOException e) {
             throw CommandFailure.of("cannot reach the proxy on http://127.0.0.1:" + p + ": " + e.getMessage());
         }
-        JsonNode answer;
+        Map<String, Object> answer;
         try {
-            answer = Json.mapper().readTree(res.body());
+            answer = JsonValues.parse(res.body()) instanceof Map<?, ?> m ? asObject(m) : Map.of();
         } catch (IOException e) {
-            throw CommandFailure.of("the proxy on port " + p + " answered " + res.statusCode() + " with no JSON (is it ccp?)");
+            throw CommandFailure.of("the proxy on port " + p + " answered " + res.status() + " with no JSON (is it ccp?)");
         }
-        if (res.statusCode() != 200) {
-            String message = answer.at("/error/message").asText("HTTP " + res.statusCode());
-            throw CommandFailure.of(message);
+        if (res.status() != 200) {
+            Object message = JsonValues.at(answer, "error", "message");
+            throw CommandFailure.of(message instanceof String s ? s : "HTTP " + res.status());
         }
         if (json.on()) {
-            Json.print(out(), answer);
+            Json.print(out(), Json.mapper().readTree(res.body()));
         } else {
-            out().println("quotas reloaded: " + answer.path("quotas").size() + " quota(s) from " + answer.path("source").asText());
+            Object source = answer.get("source");
+            out().println("quotas reloaded: " + size(answer.get("quotas")) + " quota(s) from " + (source == null ? "" : source));
         }
         return ExitCodes.OK;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asObject(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+
+    /** The size of an array or object, 0 for anything else (what Jackson's {@code JsonNode.size()} says). */
+    private static int size(Object v) {
+        return v instanceof java.util.List<?> l ? l.size() : v instanceof Map<?, ?> m ? m.size() : 0;
     }
 
     private String checkedLocally(Path f) {

@@ -1,6 +1,7 @@
 package dev.ccp.cli.control;
 
 import dev.ccp.cli.CcRunner;
+import dev.ccp.cli.support.OneAnswerServer;
 import dev.ccp.events.Event;
 import dev.ccp.events.EventLog;
 import dev.ccp.events.EventTailer;
@@ -78,6 +79,41 @@ class PauseResumeCommandTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void aChunkedAnswerOfTheProxyIsReadWhole() throws Exception {
+        String body = "{\"paused\":true,\"changed\":true,\"default_provider\":\"zai\"}";
+        try (OneAnswerServer proxy = new OneAnswerServer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + "10\r\n" + body.substring(0, 16) + "\r\n"
+                + Integer.toHexString(body.length() - 16) + "\r\n" + body.substring(16) + "\r\n0\r\n\r\n")) {
+            CcRunner.Result r = cc().run("pause", "--port", String.valueOf(proxy.port()));
+
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("offload paused: every request goes to zai (decision paused)\n", r.out());
+            assertTrue(proxy.request().startsWith("POST /admin/pause HTTP/1.1\r\n"));
+        }
+    }
+
+    @Test
+    void aRefusalOfTheProxyIsOneLineWithItsMessageAndExitTwo() throws Exception {
+        String error = "{\"type\":\"error\",\"error\":{\"type\":\"permission_error\",\"message\":\"admin answers loopback callers only\"}}";
+        try (OneAnswerServer proxy = new OneAnswerServer("HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + error.length() + "\r\n\r\n" + error)) {
+            CcRunner.Result r = cc().run("resume", "--port", String.valueOf(proxy.port()));
+
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals(List.of("cc resume: 127.0.0.1:" + proxy.port() + " did not accept /admin/resume"
+                    + " (admin answers loopback callers only); is it a ccp proxy of this version?"), r.errLines());
+            assertEquals("", r.out());
+        }
+        try (OneAnswerServer notCcp = new OneAnswerServer("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")) {
+            CcRunner.Result r = cc().run("pause", "--port", String.valueOf(notCcp.port()));
+
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals(List.of("cc pause: 127.0.0.1:" + notCcp.port() + " did not accept /admin/pause"
+                    + " (HTTP 404); is it a ccp proxy of this version?"), r.errLines());
+        }
     }
 
     @Test

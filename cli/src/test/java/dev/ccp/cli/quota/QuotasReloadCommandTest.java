@@ -1,6 +1,7 @@
 package dev.ccp.cli.quota;
 
 import dev.ccp.cli.CcRunner;
+import dev.ccp.cli.support.OneAnswerServer;
 import dev.ccp.testkit.ProxyProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,23 @@ class QuotasReloadCommandTest {
             assertEquals(0, again.exit(), again.toString());
             assertTrue(again.out().contains("\"reloaded\":true") && again.out().contains("\"quotas\":[]"), again.out());
             assertTrue(proxy.getJson("/v1/quotas").get("quotas").isEmpty(), "without FILE the file in force is read again");
+        }
+    }
+
+    @Test
+    void aRefusalAnsweredChunkedIsItsMessageInOneLineAndTheFileGoesAsJson() throws Exception {
+        Path file = root.resolve("my \"quotas\".yaml");
+        String error = "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"quotas refused: line 1\"}}";
+        try (OneAnswerServer proxy = new OneAnswerServer("HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(error.length()) + "\r\n" + error + "\r\n0\r\n\r\n")) {
+            CcRunner.Result r = new CcRunner(root, InstantSource.system()).run("quotas", "reload", "--port",
+                    String.valueOf(proxy.port()), file.toString());
+
+            assertEquals(2, r.exit(), r.toString());
+            assertEquals(java.util.List.of("cc quotas reload: quotas refused: line 1"), r.errLines());
+            String request = proxy.request();
+            assertTrue(request.startsWith("POST /v1/quotas/reload HTTP/1.1\r\n"), request);
+            assertTrue(request.endsWith("\r\n\r\n{\"file\":\"" + file.toString().replace("\"", "\\\"") + "\"}"), request);
         }
     }
 

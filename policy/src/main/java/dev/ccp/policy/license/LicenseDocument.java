@@ -1,13 +1,19 @@
 package dev.ccp.policy.license;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.ccp.events.Json;
 
+import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -33,14 +39,20 @@ import java.util.List;
  */
 public final class LicenseDocument {
     public static final String FORMAT = "ccp-license/1";
-    private static final ObjectMapper JSON = Json.MAPPER;
+    /** Writes the file: jackson-core alone, since an {@code ObjectMapper}'s start costs a short-lived {@code cc license issue} more than the rest. */
+    private static final JsonFactory WRITER = new JsonFactory();
+
+    /** Reads license files; built on first use, so that issuing one does not start it. */
+    private static final class Reader {
+        static final ObjectMapper JSON = Json.MAPPER;
+    }
 
     private LicenseDocument() {
     }
 
     /** The signed file text for {@code license}, signed with {@code privateKey} (whose public half is {@code publicKey}). */
     public static String sign(License license, PrivateKey privateKey, PublicKey publicKey) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("plan", license.plan());
         ArrayNode features = body.putArray("features");
         license.features().forEach(features::add);
@@ -58,16 +70,31 @@ public final class LicenseDocument {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
         }
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("format", FORMAT);
-        doc.set("license", body);
-        doc.put("key_id", LicenseKeys.keyId(publicKey));
-        doc.put("signature", Base64.getEncoder().encodeToString(signature));
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        // Jackson's default pretty printing, as the mapper's writerWithDefaultPrettyPrinter() wrote it.
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = WRITER.createGenerator(text).setPrettyPrinter(new DefaultPrettyPrinter())) {
+            g.writeStartObject();
+            g.writeStringField("format", FORMAT);
+            g.writeObjectFieldStart("license");
+            g.writeStringField("plan", license.plan());
+            g.writeArrayFieldStart("features");
+            for (String f : license.features()) {
+                g.writeString(f);
+            }
+            g.writeEndArray();
+            if (license.holder() != null) {
+                g.writeStringField("holder", license.holder());
+            }
+            g.writeStringField("issued_at", body.get("issued_at").textValue());
+            g.writeStringField("expires_at", body.get("expires_at").textValue());
+            g.writeEndObject();
+            g.writeStringField("key_id", LicenseKeys.keyId(publicKey));
+            g.writeStringField("signature", Base64.getEncoder().encodeToString(signature));
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // A StringWriter does not fail.
         }
+        return text + "\n";
     }
 
     /** A license file, parsed but not yet trusted. */
@@ -78,7 +105,7 @@ public final class LicenseDocument {
     static Parsed parse(String text) throws InvalidLicenseException {
         JsonNode doc;
         try {
-            doc = JSON.readTree(text);
+            doc = Reader.JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new InvalidLicenseException("is not JSON"
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
