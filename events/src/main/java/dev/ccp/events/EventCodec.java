@@ -81,8 +81,11 @@ public final class EventCodec {
     public static Event decode(byte[] json, int offset, int length) throws UnreadableEventException {
         if (writtenByThisVersion(json, offset, length)) {
             // What this build writes: bind it in one pass instead of peeking at it with a parser first,
-            // a request's events straight from the tokens.
-            Event bound = BINDER.bind(json, offset, length);
+            // a request's events straight from the bytes, else from the parser's tokens.
+            Event bound = EventByteBinder.bind(json, offset, length);
+            if (bound == null) {
+                bound = BINDER.bind(json, offset, length);
+            }
             if (bound != null) {
                 return bound;
             }

@@ -29,7 +29,7 @@ public final class ProjectorMetrics {
     private final Counter unreadable;
     private final AtomicLong lag = new AtomicLong();
     private final Map<String, Counter> events = new ConcurrentHashMap<>();
-    private final Map<String, Counter> costs = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> costs = new ConcurrentHashMap<>();
     private final Counter saved;
     private final Counter unpriced;
 
@@ -70,7 +70,8 @@ public final class ProjectorMetrics {
         }
         String l = lane == null ? "unknown" : lane;
         String m = model == null ? "unknown" : model;
-        costs.computeIfAbsent(l + "\u0000" + m, k -> Counter.builder("ccp.cost.usd")
+        // By lane, then model: no key text made per request.
+        costs.computeIfAbsent(l, k -> new ConcurrentHashMap<>()).computeIfAbsent(m, k -> Counter.builder("ccp.cost.usd")
                 .description("what the serving providers charged, per token, in USD")
                 .tags("lane", l, "model", m)
                 .register(registry)).increment(cost / 1e12);

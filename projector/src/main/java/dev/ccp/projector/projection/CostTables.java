@@ -46,7 +46,8 @@ final class CostTables {
         }
     }
 
-    private final Map<Key, long[]> costs = new TreeMap<>();
+    /** Hashed while applying, written in key order. */
+    private final Map<Key, long[]> costs = new java.util.HashMap<>();
     private final Map<String, Standing> windows = new LinkedHashMap<>();
 
     void clear() {
@@ -91,7 +92,7 @@ final class CostTables {
         int rows = costs.size() + windows.size();
         if (!costs.isEmpty()) {
             try (PreparedStatement ps = CostTable.add(db)) {
-                for (var e : costs.entrySet()) {
+                for (var e : new TreeMap<>(costs).entrySet()) {
                     Key k = e.getKey();
                     long[] v = e.getValue();
                     ps.setLong(1, k.hour());

@@ -4,6 +4,7 @@ import dev.ccp.readmodel.LatencySketch;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -233,21 +234,49 @@ public final class MetricsProjection implements Projection {
         Stats total = new Stats();
         TreeMap<String, TreeMap<String, Stats>> by = new TreeMap<>();
 
-        void add(FinishedRequest r) {
-            total.add(r);
-            firstTsUs = firstTsUs == null ? r.tsUs() : Math.min(firstTsUs, r.tsUs());
-            lastTsUs = lastTsUs == null ? r.tsUs() : Math.max(lastTsUs, r.tsUs());
-            group("decision", r.decision()).add(r);
-            group("header_mode", r.headerMode()).add(r);
-            group("http", r.http()).add(r);
-            group("lane", r.lane()).add(r);
-            group("model", r.model()).add(r);
-            group("op", r.op()).add(r);
-            group("outcome", r.outcome()).add(r);
+        /**
+         * Each dimension's groups by key, beside {@link #by}: a hash lookup per request and dimension
+         * instead of two tree walks. Filled as groups are met; not saved.
+         */
+        @JsonIgnore
+        private final java.util.HashMap<String, Stats>[] seen = seenMaps();
+
+        @SuppressWarnings("unchecked")
+        private static java.util.HashMap<String, Stats>[] seenMaps() {
+            java.util.HashMap<String, Stats>[] maps = new java.util.HashMap[DIMENSIONS.size()];
+            for (int i = 0; i < maps.length; i++) {
+                maps[i] = new java.util.HashMap<>();
+            }
+            return maps;
         }
 
-        private Stats group(String dim, String key) {
-            return by.computeIfAbsent(dim, d -> new TreeMap<>()).computeIfAbsent(key == null ? "unknown" : key, k -> new Stats());
+        void add(FinishedRequest r) {
+            total.add(r);
+            long ts = r.tsUs();
+            if (firstTsUs == null || ts < firstTsUs) {
+                firstTsUs = ts;
+            }
+            if (lastTsUs == null || ts > lastTsUs) {
+                lastTsUs = ts;
+            }
+            // In the order of DIMENSIONS.
+            group(0, r.decision()).add(r);
+            group(1, r.headerMode()).add(r);
+            group(2, r.http()).add(r);
+            group(3, r.lane()).add(r);
+            group(4, r.model()).add(r);
+            group(5, r.op()).add(r);
+            group(6, r.outcome()).add(r);
+        }
+
+        private Stats group(int dimension, String key) {
+            String k = key == null ? "unknown" : key;
+            Stats s = seen[dimension].get(k);
+            if (s == null) {
+                s = by.computeIfAbsent(DIMENSIONS.get(dimension), d -> new TreeMap<>()).computeIfAbsent(k, x -> new Stats());
+                seen[dimension].put(k, s);
+            }
+            return s;
         }
 
         String toJson() {

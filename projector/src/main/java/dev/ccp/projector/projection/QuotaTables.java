@@ -40,7 +40,8 @@ public final class QuotaTables {
     }
 
     private final List<Limit> limits = new ArrayList<>();
-    private final Map<Key, long[]> speed = new TreeMap<>();
+    /** Hashed while applying, written in key order. */
+    private final Map<Key, long[]> speed = new java.util.HashMap<>();
 
     void apply(long index, Event event, List<FinishedRequest> finished, String requestModel) {
         for (FinishedRequest r : finished) {
@@ -81,7 +82,7 @@ public final class QuotaTables {
         }
         if (!speed.isEmpty()) {
             try (PreparedStatement ps = Writes.addQuotaSpeed(db)) {
-                for (var e : speed.entrySet()) {
+                for (var e : new TreeMap<>(speed).entrySet()) {
                     ps.setLong(1, e.getKey().minute());
                     ps.setString(2, e.getKey().lane());
                     ps.setString(3, e.getKey().model());

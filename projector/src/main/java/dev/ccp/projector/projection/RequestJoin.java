@@ -120,14 +120,17 @@ public final class RequestJoin {
         return e.reqId() == null ? "" : e.reqId();
     }
 
-    /** The request this event belongs to, opened by its first event, seen at the event's time. */
+    /**
+     * The request this event belongs to, opened by its first event; the event's own step
+     * ({@code received}, {@code routed}, {@code attempted}) records that it was seen at its time.
+     */
     private InFlight touch(long index, Event e) {
         InFlight o = open.get(key(e));
         if (o == null) {
             o = InFlight.first(key(e), index, e.tsUs(), e.instance());
             byAge.add(o);
         }
-        return o.seenAt(e.tsUs());
+        return o;
     }
 
     /**
@@ -264,25 +267,21 @@ public final class RequestJoin {
                     null, null, null, null, null, null, null, null, 0, null, null, null);
         }
 
-        InFlight seenAt(long tsUs) {
-            return new InFlight(reqId, firstIndex, firstTsUs, Math.max(lastTsUs, tsUs), instance, receivedTsUs, model,
-                    stream, decision, lane, provider, upstreamModel, headerMode, attempts, http, sessionId, project);
-        }
-
+        // Each step also records that the request was seen at the event's time (one copy per event).
         InFlight received(Event.RequestReceived e) {
-            return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, e.tsUs(), e.model(), e.stream(),
-                    decision, lane, provider, upstreamModel, headerMode, attempts, http, e.sessionId(), e.project());
+            return new InFlight(reqId, firstIndex, firstTsUs, Math.max(lastTsUs, e.tsUs()), instance, e.tsUs(), e.model(),
+                    e.stream(), decision, lane, provider, upstreamModel, headerMode, attempts, http, e.sessionId(), e.project());
         }
 
         InFlight routed(Event.RouteDecided e) {
-            return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs,
+            return new InFlight(reqId, firstIndex, firstTsUs, Math.max(lastTsUs, e.tsUs()), instance, receivedTsUs,
                     model == null ? e.model() : model, stream,
                     e.decision(), e.lane(), e.provider(), e.upstreamModel(), e.headerMode(), attempts, http, sessionId, project);
         }
 
         InFlight attempted(Event.UpstreamAttempt e) {
-            return new InFlight(reqId, firstIndex, firstTsUs, lastTsUs, instance, receivedTsUs, model, stream,
-                    decision, lane, provider, upstreamModel, headerMode, Math.max(attempts + 1, e.attempt()),
+            return new InFlight(reqId, firstIndex, firstTsUs, Math.max(lastTsUs, e.tsUs()), instance, receivedTsUs, model,
+                    stream, decision, lane, provider, upstreamModel, headerMode, Math.max(attempts + 1, e.attempt()),
                     e.http() != null ? e.http() : http, sessionId, project);
         }
 

@@ -33,7 +33,8 @@ public final class SqliteProjection implements Projection {
     private final Duration sampleTtl;
     private final ProjectorMetrics metrics;
     private final java.util.ArrayList<FinishedRequest> samples = new java.util.ArrayList<>();
-    private final Map<QuotaKey, QuotaMinute> quota = new TreeMap<>();
+    /** This batch's quota minutes; hashed while applying, written in key order. */
+    private final Map<QuotaKey, QuotaMinute> quota = new java.util.HashMap<>();
     private final QuotaTables quotaTables = new QuotaTables();
     private final CostTables costTables = new CostTables();
     /** Samples written since the last publication, kept while that is all the table holds unfolded. */
@@ -151,7 +152,7 @@ public final class SqliteProjection implements Projection {
         }
         if (!quota.isEmpty()) {
             try (PreparedStatement ps = Writes.addQuotaUsage(db)) {
-                for (var e : quota.entrySet()) {
+                for (var e : new TreeMap<>(quota).entrySet()) {
                     QuotaKey k = e.getKey();
                     QuotaMinute v = e.getValue();
                     ps.setLong(1, k.minute());

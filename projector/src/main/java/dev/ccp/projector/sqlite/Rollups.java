@@ -62,8 +62,9 @@ public final class Rollups {
     }
 
     private static final class Folding {
-        final Map<RollupKey, Bucket> hour = new TreeMap<>();
-        final Map<RollupKey, Bucket> day = new TreeMap<>();
+        // Hashed while folding; written in key order.
+        final Map<RollupKey, Bucket> hour = new java.util.HashMap<>();
+        final Map<RollupKey, Bucket> day = new java.util.HashMap<>();
 
         void add(long tsUs, String model, String lane, boolean error, long in, long out, long cc, long cr, long latencyUs,
                  Money money) {
@@ -87,7 +88,7 @@ public final class Rollups {
         }
         try (PreparedStatement read = Writes.readRollup(db, table);
              PreparedStatement write = Writes.writeRollup(db, table)) {
-            for (var e : buckets.entrySet()) {
+            for (var e : new TreeMap<>(buckets).entrySet()) {
                 RollupKey k = e.getKey();
                 Bucket b = e.getValue();
                 read.setLong(1, k.start());
