@@ -80,6 +80,10 @@ public record CaCertificate(Path file, byte[] der, Instant notAfter, Set<String>
 
     /** SHA-256 of the certificate's DER encoding, as upper-case hex pairs joined by colons (as browsers show it). */
     public String fingerprint() {
+        return fingerprint(der);
+    }
+
+    static String fingerprint(byte[] der) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(der);
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
@@ -90,6 +94,10 @@ public record CaCertificate(Path file, byte[] der, Instant notAfter, Set<String>
 
     /** Whether the name constraints permit {@code host}: one of the hosts or a subdomain of one. */
     public boolean covers(String host) {
+        return covers(permittedHosts, host);
+    }
+
+    static boolean covers(Set<String> permittedHosts, String host) {
         String h = host.toLowerCase(Locale.ROOT);
         for (String p : permittedHosts) {
             if (h.equals(p) || h.endsWith("." + p)) {

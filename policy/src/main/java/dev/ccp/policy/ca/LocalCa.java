@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -179,22 +178,15 @@ public final class LocalCa {
 
     public static String fingerprint(X509Certificate cert) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-            return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
-        } catch (GeneralSecurityException e) {
+            return CaCertificate.fingerprint(cert.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** Whether the name constraints permit {@code host}. */
     public boolean covers(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        for (String p : permitted) {
-            if (h.equals(p) || h.endsWith("." + p)) {
-                return true;
-            }
-        }
-        return false;
+        return CaCertificate.covers(permitted, host);
     }
 
     /**
