@@ -61,4 +61,17 @@ final class Handoff<T> {
         closed = true;
         queue.clear();
     }
+
+    /**
+     * Closes, then waits (ten seconds at most) for the producing thread to notice and end, so that what
+     * it reads from (a queue, a consumer, the join) is no longer in use when its owner releases it.
+     */
+    void closeAndJoin(Thread producer) {
+        close();
+        try {
+            producer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -99,12 +99,7 @@ final class JoinStage implements AutoCloseable {
 
     @Override
     public void close() {
-        handoff.close();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        handoff.closeAndJoin(thread);
         reader.close();
     }
 }

@@ -66,11 +66,6 @@ final class LogReader implements EntryReader {
 
     @Override
     public void close() {
-        handoff.close();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        handoff.closeAndJoin(thread);
     }
 }

@@ -201,11 +201,6 @@ final class TopicReader implements EntryReader {
 
     @Override
     public void close() {
-        handoff.close();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        handoff.closeAndJoin(thread);
     }
 }
